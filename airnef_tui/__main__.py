@@ -1,0 +1,5 @@
+import sys
+
+from airnef_tui.cli import main
+
+sys.exit(main())
