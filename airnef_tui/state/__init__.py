@@ -1,0 +1,1 @@
+"""What airnef-tui remembers between runs: one SQLite file under the user's data directory."""
