@@ -202,7 +202,10 @@ def decode_payload(packet_type: int, payload: bytes | memoryview, base: int = 0)
     try:
         kind = PacketType(packet_type)
     except ValueError:
-        raise ProtocolError(f"unknown packet type {packet_type}", base - 4) from None
+        # The type field sits 4 bytes before the payload; without a header in front (base < 4)
+        # it lies outside the buffer, so no offset in it is to blame.
+        raise ProtocolError(f"unknown packet type {packet_type}",
+                            base - 4 if base >= 4 else None) from None
     if kind is PacketType.INIT_COMMAND_REQUEST:
         guid = r.raw(GUID_SIZE, "GUID")
         packet: Packet = InitCommandRequest(guid, r.nul_terminated_utf16(), _version_or_default(r))
