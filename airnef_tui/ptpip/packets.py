@@ -185,10 +185,15 @@ def encode(packet: Packet) -> bytes:
     return header(packet.type, len(payload)) + payload
 
 
-def _param_list(reader: wire.Reader, what: str) -> tuple[int, ...]:
+def _param_list(reader: wire.Reader, what: str, limit: int) -> tuple[int, ...]:
     if reader.remaining % 4:
         raise reader.error(f"{what} parameters are {reader.remaining} bytes, not a multiple of 4")
-    return tuple(reader.u32(f"{what} parameter") for _ in range(reader.remaining // 4))
+    count = reader.remaining // 4
+    if count > limit:
+        # Same bound as the encoder: a 64 MiB packet must not become a 16-million-int tuple.
+        raise reader.error(f"{what} carries {count} parameters, at most {limit} allowed",
+                           reader.pos + 4 * limit)
+    return tuple(reader.u32(f"{what} parameter") for _ in range(count))
 
 
 def _version_or_default(reader: wire.Reader) -> int:
@@ -221,15 +226,16 @@ def decode_payload(packet_type: int, payload: bytes | memoryview, base: int = 0)
         phase = r.u32("data phase")
         code = r.u16("operation code")
         tid = r.u32("transaction id")
-        packet = OperationRequest(code, tid, _param_list(r, "operation"), phase)
+        params = _param_list(r, "operation", MAX_OPERATION_PARAMS)
+        packet = OperationRequest(code, tid, params, phase)
     elif kind is PacketType.OPERATION_RESPONSE:
         code = r.u16("response code")
         tid = r.u32("transaction id")
-        packet = OperationResponse(code, tid, _param_list(r, "response"))
+        packet = OperationResponse(code, tid, _param_list(r, "response", MAX_OPERATION_PARAMS))
     elif kind is PacketType.EVENT:
         code = r.u16("event code")
         tid = r.u32("transaction id")
-        packet = Event(code, tid, _param_list(r, "event"))
+        packet = Event(code, tid, _param_list(r, "event", MAX_EVENT_PARAMS))
     elif kind is PacketType.START_DATA:
         tid = r.u32("transaction id")
         packet = StartData(tid, r.u64("data length"))
