@@ -90,10 +90,18 @@ class Framer:
             return None
         base = self._consumed + HEADER_SIZE
         payload = memoryview(self._buf)[HEADER_SIZE:length]
+        failure = None
         try:
             packet = decode_payload(packet_type, payload, base)
+        except ProtocolError as error:
+            # Raise a fresh copy once this block is left: the original's traceback keeps the
+            # decoder's frames, whose views of _buf would make every later feed() a BufferError
+            # for as long as the caller holds on to the error.
+            failure = ProtocolError(error.message, error.offset)
         finally:
             payload.release()
+        if failure is not None:
+            raise failure
         self._take(length)
         return packet
 
