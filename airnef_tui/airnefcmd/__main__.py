@@ -1,0 +1,5 @@
+import sys
+
+from airnef_tui.airnefcmd import main
+
+sys.exit(main())
