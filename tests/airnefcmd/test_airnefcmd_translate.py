@@ -58,7 +58,7 @@ def test_the_issues_example_with_a_port_both_ways():
     assert by_address == by_option == expected("get", host="127.0.0.1:15741", ext="JPG")
 
 
-@pytest.mark.parametrize(("airnef", "ours"), [
+CASES = [
     # --ipaddress and --port
     (["--ipaddress", "10.0.0.7"], expected("get", host="10.0.0.7")),
     (["--ipaddress", "AUTO"], expected("get", host="auto")),
@@ -139,7 +139,8 @@ def test_the_issues_example_with_a_port_both_ways():
     (["--maxgetobjtransfersizekb", "64"], expected("get", chunk_size="65536")),
     (["--initcmdreq_guid", "0x7766554433221100-0x0000000000009988"],
      expected("get", guid="0x7766554433221100-0x0000000000009988")),
-    (["--initcmdreq_guid", "0xAB-0xCD"], expected("get", guid="0x00000000000000ab-0x00000000000000cd")),
+    (["--initcmdreq_guid", "0xAB-0xCD"],
+     expected("get", guid="0x00000000000000ab-0x00000000000000cd")),
     (["--initcmdreq_guid", "9988"], expected("get", guid="0x0000000000000000-0x0000000000009988")),
     (["--initcmdreq_guid", "AA:BB:CC:DD:EE:FF"], expected("get", guid="aa:bb:cc:dd:ee:ff")),
     (["--initcmdreq_hostname", "Studio PC"], expected("get", host_name="Studio PC")),
@@ -148,9 +149,25 @@ def test_the_issues_example_with_a_port_both_ways():
     (["--maxclockdeltabeforesync", "alwayssync"], expected("get", clock_sync="always")),
     (["--camerasleepwhendone", "YES"], expected("get", camera_sleep_when_done="yes")),
     (["--camerasleepwhendone", "no"], expected("get", camera_sleep_when_done="no")),
-])
+]
+
+
+@pytest.mark.parametrize(("airnef", "ours"), CASES)
 def test_option_and_value(airnef, ours):
     assert translate(airnef).argv == ours
+
+
+def test_every_option_we_act_on_has_a_case_above():
+    covered = {airnef[0].split("=")[0] for airnef, _ in CASES}
+    assert {o.flag for o in OPTIONS if o.kind is not Kind.IGNORED} <= covered
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    (option, value) for option in OPTIONS if option.kind is Kind.MAPPED and option.choices
+    for value in option.choices])
+def test_every_choice_is_accepted_in_any_case_and_mapped(option, value):
+    argv = translate([option.flag, value.upper()]).argv
+    assert argv[argv.index(option.ours) + 1] == option.choices[value]
 
 
 def test_downloadexec_comes_last_even_when_given_first():
@@ -170,7 +187,8 @@ def test_a_later_occurrence_replaces_an_earlier_one_as_in_airnef():
 
 
 def test_multi_value_options_take_values_up_to_the_next_option():
-    argv = translate(["--extlist", "JPG", "NEF", "--onlyfolders", "100NIKON", "--slot", "both"]).argv
+    argv = translate(
+        ["--extlist", "JPG", "NEF", "--onlyfolders", "100NIKON", "--slot", "both"]).argv
     assert argv == expected("get", ext=["JPG", "NEF"], folder="100NIKON", slot="both")
 
 
