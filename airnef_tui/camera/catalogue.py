@@ -54,6 +54,7 @@ class _StoreWalk:
         self.on_skip = on_skip
         self.infos: dict[int, ObjectInfo] = {}
         self.parents_seen: set[int] = set()
+        self.failed: set[int] = set()  # asked once: a camera that cannot describe it will not
 
     def _skip(self, handle: int, error: CameraError) -> None:
         if not _recoverable(self.session, error):
@@ -65,11 +66,13 @@ class _StoreWalk:
         """Describe handles not seen before; return the new folders among them."""
         folders = []
         for handle in handles:
-            if handle in self.infos or handle in self.taken or handle in _NO_PARENT:
+            if (handle in self.infos or handle in self.taken or handle in self.failed
+                    or handle in _NO_PARENT):
                 continue
             try:
                 info = self.session.object_info(handle)
             except CameraError as error:
+                self.failed.add(handle)
                 self._skip(handle, error)
                 continue
             self.infos[handle] = info
