@@ -1,0 +1,130 @@
+"""`airnef-tui simulate`: run a simulated camera until SIGINT or SIGTERM.
+
+Scripts and tests start it with `--port 0` and read the one stdout line `listening on HOST:PORT`
+to learn where it is; everything else (one line per connection) goes to stderr. Byte counts are
+parsed here rather than by argparse so that a bad value is one line on stderr and exit code 2,
+like every other user error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from airnef_tui.exitcodes import ExitCode
+from airnef_tui.ptpip.codes import DEFAULT_PORT
+from airnef_tui.simulator.config import SimulatorConfig, parse_byte_count, parse_guid
+from airnef_tui.simulator.profiles import PROFILES
+from airnef_tui.simulator.server import Simulator
+
+PROG = "airnef-tui simulate"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help="TCP port for both connections; 0 picks a free one "
+                             "(default: %(default)s)")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="generic",
+                        help="camera brand and its behaviour (default: %(default)s)")
+    parser.add_argument("--dir", dest="dirs", action="append", type=Path, default=[],
+                        metavar="PATH", help="serve this folder's tree as a card; repeat for slot 2")
+    parser.add_argument("--files", type=int, default=12, metavar="N",
+                        help="without --dir: generate a card of N photos (default: %(default)s)")
+    parser.add_argument("--model", help="model name to report instead of the profile's")
+    parser.add_argument("--serial", help="serial number to report instead of the profile's")
+    parser.add_argument("--paired-guid", metavar="HEX",
+                        help="accept only this host GUID (32 hex digits); others get Init Fail")
+    parser.add_argument("--no-probe-reply", action="store_true",
+                        help="never answer the event socket's Probe Request (some Canon bodies)")
+    parser.add_argument("--transfer-list", nargs="+", default=[], metavar="NAME",
+                        help="Nikon: files picked for transfer in the camera's menu")
+    parser.add_argument("--drop-after-bytes", metavar="N",
+                        help="once, close the connection mid-packet after N bytes of object data")
+    parser.add_argument("--stall-after-bytes", metavar="N",
+                        help="once, go silent mid-packet after N bytes of object data")
+    parser.add_argument("--rate", metavar="BYTES_PER_S",
+                        help="cap object data at this many bytes per second (e.g. 2M)")
+    parser.add_argument("--latency", type=float, default=0, metavar="MS",
+                        help="delay before every operation's reply, in milliseconds")
+    parser.add_argument("--hostile-names", action="store_true",
+                        help="add files with path-traversal and other hostile names")
+
+
+def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
+    """The config the options describe; ValueError with a one-line message when they are bad."""
+    def byte_count(text: str | None) -> int | None:
+        return None if text is None else parse_byte_count(text)
+
+    config = SimulatorConfig(
+        host=args.host, port=args.port, profile=args.profile, dirs=list(args.dirs),
+        files=args.files, model=args.model, serial=args.serial,
+        paired_guid=parse_guid(args.paired_guid) if args.paired_guid else None,
+        no_probe_reply=args.no_probe_reply, transfer_list=list(args.transfer_list),
+        drop_after_bytes=byte_count(args.drop_after_bytes),
+        stall_after_bytes=byte_count(args.stall_after_bytes),
+        rate=byte_count(args.rate), latency_ms=args.latency, hostile_names=args.hostile_names,
+    )
+    config.validate()
+    return config
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("airnef_tui.simulator")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+class _StopSignals:
+    """SIGINT and SIGTERM set an event instead of raising; installed before "listening on" is
+    printed, so a supervisor that signals right after reading that line gets a clean exit."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> threading.Event:
+        if threading.current_thread() is threading.main_thread():  # else: signals can't be set
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, lambda *_: self.event.set())
+        return self.event
+
+    def __exit__(self, *exc_info: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = config_from_args(args)
+        sim = Simulator(config)
+    except ValueError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return ExitCode.BAD_ARGUMENTS
+    with _StopSignals() as stop:
+        try:
+            sim.start()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            print(f"{PROG}: error: cannot listen on {config.host}:{config.port}: {reason}",
+                  file=sys.stderr)
+            return ExitCode.UNREACHABLE
+        try:
+            _log_to_stderr()
+            logging.getLogger("airnef_tui.simulator").info(
+                "%s %s (%s profile) serving %d files in %d slot(s)", sim.profile.manufacturer,
+                sim.model, sim.profile.name, len(sim.card.files()), len(sim.card.storages))
+            print(f"listening on {sim.host}:{sim.port}", flush=True)
+            while not stop.wait(1.0):  # wakes once a second: signals land between waits
+                pass
+        finally:
+            sim.stop()
+    return ExitCode.OK
