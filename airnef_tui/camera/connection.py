@@ -14,7 +14,7 @@ import re
 import socket
 import threading
 
-from airnef_tui.camera.channel import PacketChannel
+from airnef_tui.camera.channel import DATA_PIECE, PacketChannel
 from airnef_tui.camera.errors import (
     CameraError, CameraProtocolError, CameraRefused, CameraUnreachable, ConnectionLost,
 )
@@ -147,7 +147,7 @@ def _handshake_read(channel: PacketChannel, what: str, io_timeout: float):
 def connect(host: str, port: int, *, guid: bytes, name: str, event_port: int | None = None,
             connect_timeout: float = 10.0, io_timeout: float = 5.0, probe: bool = True,
             probe_wait: float = PROBE_WAIT, make_hint: str | None = None,
-            data_piece: int = 256 * 1024) -> Connection:
+            data_piece: int = DATA_PIECE) -> Connection:
     """Open both sockets and do the Init handshakes; raise CameraUnreachable or CameraRefused."""
     _check_host(host, port)
     event_port = port if event_port is None else event_port

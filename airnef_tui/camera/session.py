@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import BinaryIO
 
+from airnef_tui.camera.channel import DATA_PIECE
 from airnef_tui.camera.connection import Connection, connect, format_address
 from airnef_tui.camera.errors import (
     CameraError, CameraProtocolError, CameraRefused, ConnectionLost, DownloadCancelled,
@@ -111,7 +112,7 @@ class CameraSession:
             guid=self.guid if self.guid is not None else host_guid(),
             name=self.name if self.name is not None else host_name(),
             connect_timeout=self.connect_timeout, io_timeout=self.io_timeout, probe=self.probe,
-            make_hint=self.make_hint, data_piece=min(self.chunk_size, 256 * 1024))
+            make_hint=self.make_hint, data_piece=min(self.chunk_size, DATA_PIECE))
         try:
             self._open_session()
             self.device_info = self.get_device_info()
