@@ -35,7 +35,31 @@ def _add_simulate(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=simulator_cli.run)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_simulate]
+def _add_list(sub: argparse._SubParsersAction) -> None:
+    from airnef_tui.headless import list_command
+
+    parser = sub.add_parser(
+        "list", help="list the camera's files and where `get` would put them",
+        description="List the files on a camera's card(s), with the local target `get` would "
+                    "write for each (a dry run of `get` with the same options).")
+    list_command.add_arguments(parser)
+    parser.set_defaults(run=list_command.run)
+
+
+def _add_get(sub: argparse._SubParsersAction) -> None:
+    from airnef_tui.headless import get_command
+
+    parser = sub.add_parser(
+        "get", help="download files from a camera",
+        description="Download files from a camera into a folder: resumable, atomic, and "
+                    "remembered so the next run skips what it already has.")
+    get_command.add_arguments(parser)
+    parser.set_defaults(run=get_command.run)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_list, _add_get, _add_simulate,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

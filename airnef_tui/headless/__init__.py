@@ -1,0 +1,1 @@
+"""The headless commands (`list`, `get`, `discover`): argument parsing, output, exit codes."""

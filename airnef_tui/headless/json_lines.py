@@ -1,0 +1,38 @@
+"""`--json` output: one JSON object per line, the format scripts parse (see the README)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from airnef_tui.transfer.events import Event, FileFinished, RunFinished
+
+
+def emit(obj: dict[str, Any], stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
+    stream.write(json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")) + "\n")
+    stream.flush()
+
+
+class JsonPrinter:
+    """An Observer writing `get`'s file and summary records."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, FileFinished):
+            emit({
+                "type": "file", "path": event.path, "status": event.status.value,
+                "reason": event.reason or None,
+                "target": str(event.target) if event.target else None,
+                "bytes": event.bytes, "seconds": round(event.seconds, 3),
+            }, self.stream)
+        elif isinstance(event, RunFinished):
+            s = event.summary
+            emit({
+                "type": "summary", "downloaded": s.downloaded, "skipped": s.skipped,
+                "skipped_history": s.skipped_history, "skipped_existing": s.skipped_existing,
+                "failed": s.failed, "bytes": s.bytes, "seconds": round(s.seconds, 3),
+            }, self.stream)

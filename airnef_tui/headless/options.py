@@ -1,0 +1,119 @@
+"""Command-line options shared by `list` and `get`, and their conversion to engine settings.
+
+Everything a user can get wrong is checked here, before any connection is made, so a typo in a
+date or a rename spec costs nothing and exits 2 with one line saying what and where.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from airnef_tui.transfer.dates import comparable, parse_user_date
+from airnef_tui.transfer.filters import NO_EXTENSION, ORDER_CHOICES, SLOT_CHOICES, FileFilter
+
+IF_EXISTS_CHOICES = ("uniquename", "skip", "overwrite", "exit")
+HISTORY_CHOICES = ("skip", "ignore", "clear")
+TRANSFER_LIST_CHOICES = ("use", "require", "ignore")
+_SIZE = re.compile(r"(\d+)\s*([kKmM]i?[bB]?)?")
+
+
+class UsageError(Exception):
+    """A bad option value found after argparse: exit code 2, one line."""
+
+
+def byte_count(text: str) -> int:
+    """`1048576`, `1024K`, `1M`, `1MiB` → bytes (binary multiples, as cameras count)."""
+    match = _SIZE.fullmatch(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"bad size {text!r}: expected e.g. 1048576, 512K or 1M")
+    number, unit = int(match.group(1)), (match.group(2) or "").lower()
+    value = number * (1024 if unit.startswith("k") else 1024 * 1024 if unit.startswith("m") else 1)
+    if not 4096 <= value <= 64 * 1024 * 1024:
+        raise argparse.ArgumentTypeError(f"size {text!r} out of range (4K to 64M)")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("camera", metavar="HOST[:PORT]",
+                        help="the camera's address, e.g. 192.168.1.1 or 127.0.0.1:15740")
+    group = parser.add_argument_group("connection")
+    group.add_argument("--connect-timeout", type=positive_float, default=10.0, metavar="S",
+                       help="seconds to wait for the camera to accept a connection (default 10)")
+    group.add_argument("--io-timeout", type=positive_float, default=5.0, metavar="S",
+                       help="seconds to wait for each reply (default 5)")
+    group.add_argument("--chunk-size", type=byte_count, default=1024 * 1024, metavar="BYTES",
+                       help="bytes asked for per request (default 1M; some Nikon bodies drop "
+                            "bigger transfers)")
+    group.add_argument("--guid", metavar="GUID",
+                       help="PTP/IP GUID to present (32 hex digits, airnef's 0xHIGH-0xLOW, or a "
+                            "Sony MAC aa:bb:cc:dd:ee:ff); default: this installation's own")
+    group.add_argument("--host-name", metavar="NAME",
+                       help="name shown on the camera's screen (default: this machine's name)")
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("which files")
+    group.add_argument("--ext", nargs="+", metavar="EXT",
+                       help=f"only these extensions, any case ({NO_EXTENSION} for none)")
+    group.add_argument("--since", metavar="DATE",
+                       help="captured at or after DATE (YYYY-MM-DD[THH:MM[:SS]] or mm/dd/yy)")
+    group.add_argument("--until", metavar="DATE",
+                       help="captured at or before DATE; a date alone includes that whole day")
+    group.add_argument("--folder", nargs="+", metavar="NAME",
+                       help="only files under these camera folders (any level; <ROOT> for the "
+                            "card root)")
+    group.add_argument("--exclude-folder", nargs="+", metavar="NAME", default=[],
+                       help="skip files under these camera folders")
+    group.add_argument("--slot", choices=SLOT_CHOICES, default="firstfound",
+                       help="which card (default firstfound: the first slot holding files)")
+    group.add_argument("--order", choices=ORDER_CHOICES, default="oldest",
+                       help="transfer order by capture time (default oldest)")
+    group.add_argument("--camera-transfer-list", choices=TRANSFER_LIST_CHOICES, default="ignore",
+                       help="Nikon: the files picked in the camera's menu; 'use' takes them when "
+                            "there are any, 'require' fails without them (default ignore)")
+
+
+def add_naming_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("naming (see the README's rename table)")
+    group.add_argument("--name", metavar="SPEC", dest="name_spec",
+                       help="local file name spec, e.g. '@capturedate@-@capturetime@-@filename@'")
+    group.add_argument("--dir-spec", metavar="SPEC",
+                       help="sub-folder spec under the output folder, e.g. "
+                            "'@capturedate_y@/@capturedate_iso@'")
+    group.add_argument("--if-exists", choices=IF_EXISTS_CHOICES, default="uniquename",
+                       help="when the local file exists: uniquename adds -new-N (default), skip, "
+                            "overwrite, or exit")
+    group.add_argument("--history", choices=HISTORY_CHOICES, default="skip",
+                       help="files downloaded before: skip them (default), ignore the history, "
+                            "or clear it first")
+    group.add_argument("--thumbnails", nargs="?", const="small", choices=("small", "large"),
+                       help="download the camera's thumbnails as NAME.thumb.jpg instead of files")
+
+
+def file_filter(args: argparse.Namespace) -> FileFilter:
+    try:
+        since = parse_user_date(args.since, end=False) if args.since else None
+        until = parse_user_date(args.until, end=True) if args.until else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if since and until and comparable(since) > comparable(until):
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    return FileFilter(
+        extensions=frozenset(args.ext) if args.ext else None,
+        since=since, until=until,
+        folders=frozenset(args.folder) if args.folder else None,
+        exclude_folders=frozenset(args.exclude_folder),
+        slot=args.slot, order=args.order,
+    )
+

@@ -1,0 +1,73 @@
+"""Keeping a camera session alive across dropped connections.
+
+Wi-Fi to a camera drops: the camera's radio sleeps, the photographer walks away, the body reboots
+its network stack. `CameraLink` owns the current session and, when told the connection was lost,
+closes it and opens a new one, up to `retries` times with `delay` seconds between tries, telling
+the observer each time. A refusal is never retried: only the user can fix it on the camera.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from airnef_tui.camera.errors import CameraError, CameraRefused
+from airnef_tui.transfer.events import Observer, Reconnecting
+
+
+class LinkLost(CameraError):
+    """The camera could not be reached again within the allowed retries."""
+
+    def __init__(self, retries: int, cause: Exception) -> None:
+        self.cause = cause
+        super().__init__(f"{cause} (gave up after {retries} reconnection attempt(s))")
+
+
+class RunCancelled(Exception):
+    """The user asked to stop (Ctrl-C in the CLI, a key in the TUI)."""
+
+
+class CameraLink:
+    def __init__(self, open_session: Callable[[], Any], *, retries: int, delay: float,
+                 observer: Observer, cancel: threading.Event | None = None) -> None:
+        self._open_session = open_session
+        self.retries = retries
+        self.delay = delay
+        self.observer = observer
+        self.cancel = cancel or threading.Event()
+        self._session: Any = None
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            self._session = self._open_session()
+        return self._session
+
+    def reconnect(self, cause: Exception) -> Any:
+        """Replace a broken session; raises LinkLost, CameraRefused or RunCancelled."""
+        self.abandon()
+        for attempt in range(1, self.retries + 1):
+            self.observer(Reconnecting(attempt, self.retries, self.delay, str(cause)))
+            if self.cancel.wait(self.delay):
+                raise RunCancelled()
+            try:
+                self._session = self._open_session()
+                return self._session
+            except CameraRefused:
+                raise
+            except CameraError as exc:
+                cause = exc
+        raise LinkLost(self.retries, cause)
+
+    def abandon(self) -> None:
+        """Forget a session that is in an unknown state (e.g. cut off in a data phase)."""
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.close()
+            except (CameraError, OSError):
+                pass
+
+    def close(self) -> None:
+        self.abandon()
