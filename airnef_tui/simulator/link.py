@@ -14,6 +14,7 @@ from airnef_tui.ptpip.packets import Packet, encode
 
 RECV_SIZE = 256 * 1024
 MAX_INCOMING_PACKET = 1024 * 1024  # nothing a host legitimately sends a camera comes close
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
 class LinkClosed(Exception):
@@ -40,7 +41,18 @@ class Link:
                 raise LinkClosed(str(exc)) from None
             if not chunk:
                 raise LinkClosed("closed by peer")
+            self._ack_at_once()
             self.framer.feed(chunk)
+
+    def _ack_at_once(self) -> None:
+        """Linux delays ACKs by up to 40 ms; a host that writes a request, Start Data and End Data
+        as separate small writes (libgphoto2 does) would then wait on its own Nagle algorithm
+        for every host-to-camera data phase. The flag resets itself, hence once per read."""
+        if _QUICKACK is not None:
+            try:
+                self.sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+            except OSError:
+                pass
 
     def send(self, *packets: Packet) -> None:
         self.send_bytes(b"".join(encode(p) for p in packets))
