@@ -22,7 +22,7 @@ from airnef_tui.camera.vendors import GENERIC, Vendor, supports, vendor_for
 from airnef_tui.ptpip import (
     ALL_STORAGES, DEFAULT_PORT, Data, DataPhase, DeviceInfo, EndData, Event, ObjectInfo,
     ObjectProp, OpCode, OperationRequest, OperationResponse, ProbeRequest, ProbeResponse,
-    ProtocolError, ResponseCode, StartData, StorageInfo,
+    ProtocolError, ResponseCode, StartData, StorageInfo, code_name,
 )
 from airnef_tui.ptpip.wire import Reader
 
@@ -98,6 +98,11 @@ class CameraSession:
         return self._connection().camera_name
 
     @property
+    def camera_guid(self) -> bytes:
+        """The GUID the camera sent in its Init Command Ack."""
+        return self._connection().camera_guid
+
+    @property
     def connected(self) -> bool:
         return self._conn is not None and self._conn.command.usable
 
@@ -140,7 +145,8 @@ class CameraSession:
         if code in (ResponseCode.ACCESS_DENIED, ResponseCode.SONY_AUTHENTICATION_FAILED):
             make = self.make_hint or ("sony" if code == ResponseCode.SONY_AUTHENTICATION_FAILED
                                       else None)
-            raise CameraRefused(self.address, f"OpenSession answered 0x{code:04X}",
+            raise CameraRefused(self.address,
+                                f"OpenSession answered {code_name(ResponseCode, code)}",
                                 refusal_advice(make, None), code=code)
         raise OperationFailed(OpCode.OPEN_SESSION, code)
 

@@ -89,13 +89,14 @@ class FakeCamera:
     data_packet: int = 0  # >0: split data phases into Data packets of this size (Canon style)
     override: Responder | None = None  # return raw bytes to send instead, or None for default
     after_init: bytes | None = None  # raw bytes sent right after the Init Command Ack
-    events_to_send: list[Event] = field(default_factory=list)
+    events_to_send: list[Event | ProbeRequest] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.requests: list[Request] = []
         self.init_requests: list[InitCommandRequest] = []
         self.event_requests: list[InitEventRequest] = []
         self.probes_received = 0
+        self.probe_responses = 0
         self.sessions_closed = 0
         self.errors: list[BaseException] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -204,6 +205,8 @@ class FakeCamera:
 
     def _serve_events(self, sock: socket.socket, packets) -> None:
         for packet in packets:
+            if isinstance(packet, ProbeResponse):
+                self.probe_responses += 1
             if isinstance(packet, ProbeRequest):
                 self.probes_received += 1
                 if self.probe_reply:

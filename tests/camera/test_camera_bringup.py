@@ -162,6 +162,17 @@ def test_events_from_the_event_socket_are_queued(session_to):
             assert session.events.get(timeout=2) == added
 
 
+def test_the_cameras_probe_requests_are_answered(session_to):
+    from airnef_tui.ptpip import ProbeRequest
+
+    with FakeCamera(events_to_send=[ProbeRequest(), ProbeRequest()]) as cam:
+        with session_to(cam.port):
+            deadline = time.monotonic() + 2
+            while cam.probe_responses < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+    assert cam.probe_responses == 2
+
+
 def test_closed_port_is_unreachable_at_once(session_to):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -24,11 +24,11 @@ def cut_partial_reads(at_offset: int, reply_type=Hangup):
         if request.code != OpCode.GET_PARTIAL_OBJECT:
             return None
         handle, offset, count = request.params
-        reply = cam.data(request, CONTENT[offset:offset + count])
         if offset + count <= at_offset:
             return None
-        header = len(reply) - count - 12  # Start Data (20) + End Data header (12), roughly
-        return reply_type(reply[:20 + 12 + (at_offset - offset)] if header >= 0 else reply)
+        reply = cam.data(request, CONTENT[offset:offset + count])
+        before_payload = 20 + 12  # Start Data, then the End Data header
+        return reply_type(reply[:before_payload + at_offset - offset])
     return override
 
 

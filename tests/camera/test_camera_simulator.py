@@ -205,3 +205,16 @@ def test_hostile_names_are_listed_raw_and_the_walk_ends(session_to):
             files = list_files(session)
     names = {f.name for f in files}
     assert "../x.JPG" in names and "/abs.JPG" in names
+
+
+def test_thumbnails_properties_counts_and_the_sony_keep_alive(session_to):
+    with simulator(profile="sony", files=3) as sim:
+        with session_to(sim.port) as session:
+            first = next(f for f in list_files(session) if f.name.endswith(".JPG"))
+            assert session.thumb(first.handle)[:2] == b"\xff\xd8"
+            assert session.num_objects(first.storage_id) >= 3
+            assert session.get_partial(first.handle, 0, 2) == b"\xff\xd8"
+            assert len(session.get_device_prop(0x5001)) >= 1
+            before = sim.stats.operations.count(OpCode.GET_DEVICE_INFO)
+            session.keep_alive()
+            assert sim.stats.operations.count(OpCode.GET_DEVICE_INFO) == before + 1
