@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from .compiled import CompiledSpec
 from .errors import TargetError
 from .facts import FileFacts
-from .pathsafe import fit_name, is_clean_component, safe_component
+from .pathsafe import clean_characters, fit_name, is_clean_component, safe_component
 from .spans import SANITIZED, SEPARATOR, SUFFIX, Span, rewrite_spans
 
 CAMERA_NAME = "filename"
@@ -49,7 +49,8 @@ def _join(folder: str, name: str) -> str:
 
 def camera_name(name: str) -> str:
     """The camera's own file name made safe (a camera is an untrusted peer)."""
-    return name if is_clean_component(name) else safe_component(name)
+    return name if clean_characters(name) == name and is_clean_component(name) \
+        else safe_component(name)
 
 
 def plan_relative(facts: FileFacts, name_spec: CompiledSpec | None,
