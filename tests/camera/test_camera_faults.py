@@ -6,12 +6,12 @@ import io
 import time
 
 import pytest
-from fakecam import FakeCamera, Hangup, Stall, pattern_bytes, photo
+from fakecam import FakeCamera, FakeObject, Hangup, Stall, pattern_bytes, photo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from airnef_tui.camera import CameraError, CameraProtocolError, ConnectionLost
-from airnef_tui.ptpip import OpCode
+from airnef_tui.camera import CameraError, CameraProtocolError, ConnectionLost, list_files
+from airnef_tui.ptpip import ObjectInfo, OpCode
 
 CONTENT = pattern_bytes(0, 1_000_000)
 FUZZ = settings(max_examples=40, deadline=None,
@@ -150,3 +150,23 @@ def test_truncated_or_corrupted_replies_raise_only_camera_errors(session_to, cut
             with pytest.raises(CameraError):
                 session.download(5, io.BytesIO(), size=5000)
         assert cam.errors == []
+
+
+@FUZZ
+@given(st.binary(max_size=300), st.sampled_from([
+    OpCode.GET_STORAGE_IDS, OpCode.GET_STORAGE_INFO, OpCode.GET_OBJECT_INFO,
+    OpCode.GET_OBJECT_HANDLES, OpCode.MTP_GET_OBJECT_PROP_VALUE]))
+def test_well_framed_but_random_datasets_raise_only_camera_errors(session_to, junk, opcode):
+    def override(cam, request):
+        return cam.data(request, junk) if request.code == opcode else None
+
+    big = FakeObject(ObjectInfo(storage_id=0x00010001, compressed_size=0xFFFFFFFF,
+                                filename="BIG.MOV"), size=1)
+    with FakeCamera(objects={5: big}, override=override) as cam:
+        with session_to(cam.port, io_timeout=0.5) as session:
+            try:
+                list_files(session)
+                session.storage_info(0x00010001)
+            except CameraError:
+                pass
+            assert session.connected  # a bad dataset never desynchronises the stream
