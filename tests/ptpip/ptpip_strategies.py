@@ -5,6 +5,9 @@ Not a test module (no `test_` prefix); the test files next to it import it direc
 
 from __future__ import annotations
 
+import os
+
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from airnef_tui.ptpip import (
@@ -12,6 +15,15 @@ from airnef_tui.ptpip import (
     InitEventRequest, InitFail, ObjectInfo, OperationRequest, OperationResponse, ProbeRequest,
     ProbeResponse, StartData, StorageInfo,
 )
+
+# PTPIP_FUZZ_SCALE=50 runs every property 50 times longer (a deeper local fuzz session).
+_SCALE = max(1, int(os.environ.get("PTPIP_FUZZ_SCALE", "1")))
+
+
+def examples(count: int) -> settings:
+    """Settings sized so the whole ptpip suite stays within seconds by default."""
+    return settings(max_examples=count * _SCALE, deadline=None)
+
 
 U16 = st.integers(0, 0xFFFF)
 U32 = st.integers(0, 0xFFFFFFFF)

@@ -6,7 +6,7 @@ import struct
 import tracemalloc
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from airnef_tui.ptpip import (
@@ -72,7 +72,7 @@ def _normalise(packets) -> list:
     return tokens
 
 
-@settings(max_examples=80, deadline=None)
+@S.examples(80)
 @given(packets=SEQUENCES, data=st.data())
 def test_any_chunking_yields_the_same_packets(packets, data):
     raw = b"".join(encode(p) for p in packets)
@@ -83,7 +83,7 @@ def test_any_chunking_yields_the_same_packets(packets, data):
     assert framer.stream_offset == len(raw)
 
 
-@settings(max_examples=80, deadline=None)
+@S.examples(80)
 @given(packets=SEQUENCES, piece=st.integers(1, 16), data=st.data())
 def test_small_data_pieces_recut_payloads_without_losing_bytes(packets, piece, data):
     raw = b"".join(encode(p) for p in packets)
@@ -115,7 +115,7 @@ def test_canon_style_many_data_packets_then_end_data():
     assert all(type(p) is Data for p in out[1:-2])
 
 
-@settings(max_examples=80, deadline=None)
+@S.examples(80)
 @given(packets=SEQUENCES, piece=st.integers(1, 64), data=st.data())
 def test_in_packet_is_false_exactly_at_packet_boundaries(packets, piece, data):
     encoded = [encode(p) for p in packets]

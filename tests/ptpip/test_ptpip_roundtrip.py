@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from airnef_tui.ptpip import (
@@ -15,11 +15,10 @@ from airnef_tui.ptpip.packets import decode_payload, encode_payload
 
 import ptpip_strategies as S
 
-EXAMPLES = settings(max_examples=60, deadline=None)
 
 
 @pytest.mark.parametrize("packet_type", sorted(S.PACKETS_BY_TYPE))
-@EXAMPLES
+@S.examples(60)
 @given(data=st.data())
 def test_packet_round_trip(packet_type, data):
     packet = data.draw(S.PACKETS_BY_TYPE[packet_type])
@@ -31,7 +30,7 @@ def test_packet_round_trip(packet_type, data):
     assert type(decoded) is type(packet)
 
 
-@EXAMPLES
+@S.examples(60)
 @given(packet=S.PACKETS, base=st.integers(8, 2**40))
 def test_decode_payload_round_trip_at_any_base(packet, base):
     payload = encode_payload(packet)
@@ -39,7 +38,7 @@ def test_decode_payload_round_trip_at_any_base(packet, base):
     assert decode_payload(packet.type, memoryview(payload), base) == packet
 
 
-@EXAMPLES
+@S.examples(60)
 @given(packet=S.PACKETS)
 def test_encoded_length_is_header_plus_documented_payload(packet):
     """Payload sizes from the table in docs/ptpip.md section 1, computed without the encoder."""
@@ -58,7 +57,7 @@ def test_encoded_length_is_header_plus_documented_payload(packet):
     assert len(encode(packet)) == 8 + expected
 
 
-@settings(max_examples=40, deadline=None)
+@S.examples(40)
 @given(total=st.integers(2**32, 2**64 - 1), tid=S.U32)
 def test_start_data_length_is_64_bit(total, tid):
     raw = encode(StartData(tid, total))
@@ -67,7 +66,7 @@ def test_start_data_length_is_64_bit(total, tid):
 
 
 @pytest.mark.parametrize("name", sorted(S.DATASETS))
-@EXAMPLES
+@S.examples(60)
 @given(data=st.data())
 def test_dataset_round_trip(name, data):
     cls = {"DeviceInfo": DeviceInfo, "StorageInfo": StorageInfo, "ObjectInfo": ObjectInfo}[name]
@@ -79,7 +78,7 @@ def test_dataset_round_trip(name, data):
     assert cls.decode(raw + data.draw(st.binary(max_size=8))) == value
 
 
-@EXAMPLES
+@S.examples(60)
 @given(value=S.OBJECT_INFOS)
 def test_object_info_fixed_fields_sit_at_documented_offsets(value):
     raw = value.encode()
@@ -99,7 +98,7 @@ def test_object_info_fixed_fields_sit_at_documented_offsets(value):
     assert count == (S.utf16_units(value.filename) + 1 if value.filename else 0)
 
 
-@settings(max_examples=150, deadline=None)
+@S.examples(150)
 @given(text=S.PTP_TEXT)
 def test_ptp_string_round_trip(text):
     raw = wire.ptp_string(text)
@@ -113,7 +112,7 @@ def test_ptp_string_round_trip(text):
     assert reader.remaining == 1
 
 
-@settings(max_examples=60, deadline=None)
+@S.examples(60)
 @given(text=S.PTP_TEXT, padding=st.integers(1, 40))
 def test_ptp_string_trailing_nul_padding_is_stripped(text, padding):
     units = S.utf16_units(text) + padding
@@ -125,7 +124,7 @@ def test_ptp_string_trailing_nul_padding_is_stripped(text, padding):
     assert reader.remaining == 0
 
 
-@settings(max_examples=60, deadline=None)
+@S.examples(60)
 @given(text=S.SHORT_TEXT, fill=st.sampled_from(["a", "\U0001F4F7"]), count=st.integers(0, 300))
 def test_ptp_string_over_254_units_is_refused(text, fill, count):
     text = text + fill * count
@@ -135,7 +134,7 @@ def test_ptp_string_over_254_units_is_refused(text, fill, count):
         wire.ptp_string(text)
 
 
-@EXAMPLES
+@S.examples(60)
 @given(element=st.sampled_from("HI"), data=st.data())
 def test_array_round_trip(element, data):
     bound = 0xFFFF if element == "H" else 0xFFFFFFFF
@@ -148,7 +147,7 @@ def test_array_round_trip(element, data):
     assert reader.remaining == 0
 
 
-@EXAMPLES
+@S.examples(60)
 @given(name=S.NAMES)
 def test_nul_terminated_name_round_trip(name):
     raw = wire.nul_terminated_utf16(name) + b"\x01\x00\x00\x00"
