@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO, Protocol, Union
 
 from airnef_tui.ptpip.codes import ALL_STORAGES, ObjectFormat
 from airnef_tui.simulator.virtual_file import LazyVirtualFile, VirtualFile
@@ -75,7 +75,7 @@ class CardObject:
         return self.object_format == ObjectFormat.ASSOCIATION
 
     @contextmanager
-    def reader(self) -> Iterator[_Reader]:
+    def reader(self) -> Iterator[Reader]:
         """Random access to the object's bytes for one transfer (keeps a disk file open)."""
         if isinstance(self.source, Path):
             with open(self.source, "rb") as handle:
@@ -93,12 +93,11 @@ class CardObject:
             return r.read(0, self.size)
 
 
-class _Reader:
-    def read(self, offset: int, count: int) -> bytes:  # pragma: no cover - interface
-        raise AssertionError
+class Reader(Protocol):
+    def read(self, offset: int, count: int) -> bytes: ...
 
 
-class _FileReader(_Reader):
+class _FileReader:
     def __init__(self, handle: BinaryIO) -> None:
         self._handle = handle
 
@@ -107,7 +106,7 @@ class _FileReader(_Reader):
         return self._handle.read(count)
 
 
-class _BytesReader(_Reader):
+class _BytesReader:
     def __init__(self, data: bytes) -> None:
         self._data = data
 

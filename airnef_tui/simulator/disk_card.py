@@ -29,7 +29,8 @@ def clip_name(name: str) -> str:
 
 
 def _mtime(st: os.stat_result) -> datetime:
-    return datetime.fromtimestamp(st.st_mtime)
+    """Whole seconds: a camera clock has no finer resolution (Canon's ".0" tail is always 0)."""
+    return datetime.fromtimestamp(int(st.st_mtime))
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:

@@ -68,10 +68,11 @@ def add_hostile_objects(card: Card, storage_id: int = SLOT_1) -> None:
     holder = card.add_folder(storage_id, parent, "999HOSTL", _CAPTURED)
     for index, name in enumerate(HOSTILE_FILE_NAMES):
         seed = 10_000 + index
-        card.add(storage_id, holder.handle, name, format_for_name(name) if name else 0x3000,
+        card.add(storage_id, holder.handle, name, format_for_name(name),
                  HOSTILE_FILE_SIZE, _CAPTURED, _small_jpeg(seed), seed, jpeg.THUMB_SIZE)
     for index, name in enumerate(HOSTILE_FOLDER_NAMES):
         folder = card.add_folder(storage_id, 0, name, _CAPTURED)
         seed = 20_000 + index
-        card.add(storage_id, folder.handle, f"ESCAPE{index}.JPG", format_for_name("x.JPG"),
+        name = f"ESCAPE{index}.JPG"
+        card.add(storage_id, folder.handle, name, format_for_name(name),
                  HOSTILE_FILE_SIZE, _CAPTURED, _small_jpeg(seed), seed, jpeg.THUMB_SIZE)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from airnef_tui.ptpip.codes import ObjectFormat, OpCode, VendorExtension
+from airnef_tui.ptpip.codes import EventCode, ObjectFormat, OpCode, VendorExtension
 
 PROP_BATTERY_LEVEL = 0x5001
 PROP_DATE_TIME = 0x5011
@@ -74,6 +74,7 @@ class Profile:
     zero_mac_guids_only: bool = False  # Sony: accept GUIDs whose last 6 bytes are zero
     single_session: bool = False  # Sony: one session per entry into "Send to Computer"
     nikon_events: bool = False  # events are also queued for Nikon's GetEvent poll
+    object_added_event: int = EventCode.OBJECT_ADDED
     vendor_extension_version: int = 100
     device_properties: tuple[int, ...] = (PROP_BATTERY_LEVEL, PROP_DATE_TIME)
     image_formats: tuple[int, ...] = field(default=(ObjectFormat.EXIF_JPEG,))
@@ -81,10 +82,6 @@ class Profile:
     @property
     def operations(self) -> tuple[int, ...]:
         return tuple(sorted({*_BASE_OPERATIONS, self.partial_64_opcode, *self.extra_operations}))
-
-    @property
-    def object_added_event(self) -> int:
-        return 0xC201 if self.name == "sony" else 0x4002
 
 
 PROFILES: dict[str, Profile] = {
@@ -149,6 +146,7 @@ PROFILES: dict[str, Profile] = {
         needs_all_handle_params=True,
         zero_mac_guids_only=True,
         single_session=True,
+        object_added_event=EventCode.SONY_OBJECT_ADDED,
         image_formats=(ObjectFormat.EXIF_JPEG, 0xB101),
     ),
 }

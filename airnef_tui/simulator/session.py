@@ -45,8 +45,9 @@ NO_THUMBNAIL_PRESENT = 0x2010
 MTP_OBJECT_PROP_NOT_SUPPORTED = 0xA80A
 SONY_EXT_DEVICE_INFO = wire.u16(200) + wire.array("H", ())  # simulator's own stand-in reply
 
-# Operations that carry host-to-camera data. libgphoto2 flags every request as data phase 1
-# ("no data or data in"), so the flag alone cannot tell that a Start Data follows.
+# Operations that carry host-to-camera data. Some hosts (older libgphoto2 releases) flag every
+# request as data phase 1 ("no data or data in"), so the flag alone cannot tell that a Start Data
+# follows.
 _DATA_OUT_OPERATIONS = frozenset({
     OpCode.SET_DEVICE_PROP_VALUE, OpCode.SONY_SDIO_CONNECT, OpCode.CANON_EOS_SET_DEVICE_PROP_VALUE,
     0x100C, 0x100D,  # SendObjectInfo, SendObject
@@ -328,7 +329,8 @@ class CommandSession:
                 return ""
             if self.profile.folder_date is not None:
                 return self.profile.folder_date
-        return format_ptp_datetime(obj.captured, tenths=self.profile.date_tenths)
+        captured = obj.captured.replace(microsecond=0) if obj.captured else None
+        return format_ptp_datetime(captured, tenths=self.profile.date_tenths)
 
     # -- handlers: session and device -----------------------------------------------------------
 

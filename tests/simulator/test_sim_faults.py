@@ -10,7 +10,7 @@ import pytest
 
 from airnef_tui.ptpip.codes import OpCode, PacketType, ResponseCode
 from airnef_tui.ptpip.datasets import ObjectInfo
-from airnef_tui.ptpip.packets import Data, EndData, OperationRequest, encode
+from airnef_tui.ptpip.packets import OperationRequest, encode
 from sim_raw_client import RawClient
 
 FOUR_GIB = 1 << 32
