@@ -36,6 +36,17 @@ _FORMATS_BY_EXTENSION = {
 }
 
 
+MAX_NAME_UNITS = 254  # a PTP string holds 255 UTF-16 units including the NUL
+
+
+def clip_name(name: str) -> str:
+    """The longest prefix of `name` that fits a PTP string. Disk names hold 255 bytes, which can
+    be 255 units; cutting here keeps every ObjectInfo encodable."""
+    while len(name.encode("utf-16-le", errors="surrogatepass")) // 2 > MAX_NAME_UNITS:
+        name = name[:-1]
+    return name
+
+
 def format_for_name(name: str) -> int:
     """Object format code cameras would use for this file name (by extension)."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -136,6 +147,7 @@ class Card:
         with self._lock:
             if storage_id not in self._storages:
                 raise KeyError(f"no storage 0x{storage_id:08X}")
+            name = clip_name(name)
             parent_path = self._objects[parent].camera_path + "/" if parent else ""
             handle = self._next_handle
             self._next_handle += 1

@@ -39,6 +39,9 @@ class SimulatorConfig:
             raise ValueError(f"unknown profile {self.profile!r} (choose from {', '.join(PROFILES)})")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port} is out of range 0-65535")
+        for what, text in (("model", self.model), ("serial", self.serial)):
+            if text is not None and len(text) > 254:
+                raise ValueError(f"the {what} is longer than a PTP string allows (254)")
         if self.files < 0:
             raise ValueError("the number of generated files cannot be negative")
         self.dirs = [Path(d) for d in self.dirs]

@@ -18,15 +18,6 @@ from pathlib import Path
 
 from airnef_tui.simulator.card import DEFAULT_CAPACITY, Card, Storage, format_for_name
 
-MAX_NAME_UNITS = 254  # a PTP string holds 255 UTF-16 units including the NUL
-
-
-def clip_name(name: str) -> str:
-    """The longest prefix of `name` that fits a PTP string (rare: disk names hold 255 bytes)."""
-    while len(name.encode("utf-16-le", errors="surrogatepass")) // 2 > MAX_NAME_UNITS:
-        name = name[:-1]
-    return name
-
 
 def _mtime(st: os.stat_result) -> datetime:
     """Whole seconds: a camera clock has no finer resolution (Canon's ".0" tail is always 0)."""
@@ -54,11 +45,10 @@ def populate_from_dir(card: Card, storage_id: int, root: Path, slot: int, label:
             except OSError:
                 continue
             if entry.is_dir(follow_symlinks=False):
-                obj = card.add_folder(storage_id, parent, clip_name(entry.name), _mtime(st))
+                obj = card.add_folder(storage_id, parent, entry.name, _mtime(st))
                 pending.append((Path(entry.path), obj.handle))
             elif stat.S_ISREG(st.st_mode):
-                name = clip_name(entry.name)
-                card.add(storage_id, parent, name, format_for_name(name), st.st_size,
+                card.add(storage_id, parent, entry.name, format_for_name(entry.name), st.st_size,
                          _mtime(st), Path(entry.path))
     used = card.used_bytes(storage_id)
     if used > DEFAULT_CAPACITY // 2:  # keep the reported free space plausible for huge trees

@@ -146,13 +146,14 @@ def test_add_object_goes_to_the_current_folder_or_a_named_one(tmp_path):
     assert clip.camera_path == "DCIM/CLIP.MOV" and clip.size == 5 and clip.content() == b"movie"
     with pytest.raises(ValueError):
         sim.add_object("X.JPG", b"", folder="NOPE")
+    assert len(sim.add_object("Y" * 400, b"long").name) == 254  # what a PTP string can carry
 
 
 def test_config_errors_are_value_errors_with_a_clear_message(tmp_path):
     for options, words in [({"profile": "fuji"}, "unknown profile"),
                            ({"paired_guid": b"short"}, "16 bytes"),
                            ({"dirs": [tmp_path / "missing"]}, "not a folder"),
-                           ({"rate": 0}, "rate")]:
+                           ({"rate": 0}, "rate"), ({"model": "M" * 300}, "254")]:
         with pytest.raises(ValueError, match=words):
             build(**options)
     assert Path(build(dirs=[str(tmp_path)]).config.dirs[0]) == tmp_path
