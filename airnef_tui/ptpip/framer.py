@@ -21,6 +21,7 @@ DEFAULT_MAX_PACKET = 64 * 1024 * 1024
 DEFAULT_DATA_PIECE = 1024 * 1024
 _HEADER = struct.Struct("<II")
 _TID = struct.Struct("<I")
+_COMPACT_AT = 1024 * 1024  # drop consumed bytes from the front once this many have piled up
 
 
 class Framer:
@@ -32,8 +33,11 @@ class Framer:
             raise ValueError("data_piece must be positive")
         self.max_packet = max_packet
         self.data_piece = data_piece
+        # Received bytes; those before _start are consumed. Advancing an index instead of
+        # deleting from the front spares a memmove of the rest of the buffer for every packet.
         self._buf = bytearray()
-        self._consumed = 0  # stream offset of _buf[0]
+        self._start = 0
+        self._consumed = 0  # stream offset of _buf[_start]
         # While inside a Data/End Data packet: its type, transaction id, payload bytes still due.
         self._data_type: int | None = None
         self._data_tid = 0
@@ -47,9 +51,20 @@ class Framer:
     @property
     def in_packet(self) -> bool:
         """True when the stream stopped inside a packet (a connection cut mid-packet)."""
-        return bool(self._buf) or self._data_type is not None
+        return self._available() > 0 or self._data_type is not None
+
+    def _available(self) -> int:
+        return len(self._buf) - self._start
 
     def feed(self, data: bytes | bytearray | memoryview) -> None:
+        if self._start:
+            if self._start >= len(self._buf):
+                self._buf = bytearray(data)
+                self._start = 0
+                return
+            if self._start >= _COMPACT_AT or self._start * 2 >= len(self._buf):
+                del self._buf[:self._start]
+                self._start = 0
         self._buf += data
 
     def __iter__(self) -> Iterator[Packet]:
@@ -57,17 +72,19 @@ class Framer:
             yield packet
 
     def _take(self, count: int) -> bytes:
-        chunk = bytes(self._buf[:count])
-        del self._buf[:count]
+        start = self._start
+        with memoryview(self._buf) as view:
+            chunk = bytes(view[start:start + count])
+        self._start = start + count
         self._consumed += count
         return chunk
 
     def next_packet(self) -> Packet | None:
         if self._data_type is not None:
             return self._next_data_piece()
-        if len(self._buf) < HEADER_SIZE:
+        if self._available() < HEADER_SIZE:
             return None
-        length, packet_type = _HEADER.unpack_from(self._buf, 0)
+        length, packet_type = _HEADER.unpack_from(self._buf, self._start)
         if length < HEADER_SIZE:
             raise ProtocolError(f"packet length {length} is smaller than the 8-byte header",
                                 self._consumed)
@@ -75,9 +92,9 @@ class Framer:
             if length < HEADER_SIZE + 4:
                 raise ProtocolError(f"data packet of {length} bytes has no transaction id",
                                     self._consumed)
-            if len(self._buf) < HEADER_SIZE + 4:
+            if self._available() < HEADER_SIZE + 4:
                 return None
-            (tid,) = _TID.unpack_from(self._buf, HEADER_SIZE)
+            (tid,) = _TID.unpack_from(self._buf, self._start + HEADER_SIZE)
             self._take(HEADER_SIZE + 4)
             self._data_type, self._data_tid = packet_type, tid
             self._data_left = length - HEADER_SIZE - 4
@@ -86,28 +103,23 @@ class Framer:
             raise ProtocolError(
                 f"packet type {packet_type} claims {length} bytes, over the {self.max_packet}-byte cap",
                 self._consumed)
-        if len(self._buf) < length:
+        if self._available() < length:
             return None
         base = self._consumed + HEADER_SIZE
-        payload = memoryview(self._buf)[HEADER_SIZE:length]
-        failure = None
+        # Non-data packets are small: decoding a copy keeps no view of _buf alive, even through
+        # the traceback of an error the caller holds on to.
+        payload = self._take(length)[HEADER_SIZE:]
         try:
-            packet = decode_payload(packet_type, payload, base)
-        except ProtocolError as error:
-            # Raise a fresh copy once this block is left: the original's traceback keeps the
-            # decoder's frames, whose views of _buf would make every later feed() a BufferError
-            # for as long as the caller holds on to the error.
-            failure = ProtocolError(error.message, error.offset)
-        finally:
-            payload.release()
-        if failure is not None:
-            raise failure
-        self._take(length)
-        return packet
+            return decode_payload(packet_type, payload, base)
+        except ProtocolError:
+            # Leave the bad packet consumed-or-not exactly as before: report it where it began.
+            self._start -= length
+            self._consumed -= length
+            raise
 
     def _next_data_piece(self) -> Packet | None:
         want = min(self.data_piece, self._data_left)
-        if len(self._buf) < want:
+        if self._available() < want:
             return None
         chunk = self._take(want)
         self._data_left -= len(chunk)
