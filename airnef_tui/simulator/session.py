@@ -187,13 +187,12 @@ class CommandSession:
     def _operate(self, request: OperationRequest) -> None:
         self.operation_count += 1
         self.sim.stats.record_operation(request.code)
-        incoming = None
-        if request.data_phase == DataPhase.OUT or request.code in _DATA_OUT_OPERATIONS:
-            incoming = self._receive_data()
+        expects_data = (request.data_phase == DataPhase.OUT
+                        or request.code in _DATA_OUT_OPERATIONS)
+        incoming = self._receive_data() if expects_data else None
         if self.sim.config.latency_ms:
             self.sim.pause(self.sim.config.latency_ms / 1000)
-        if incoming is None and (request.data_phase == DataPhase.OUT
-                                 or request.code in _DATA_OUT_OPERATIONS):
+        if expects_data and incoming is None:
             reply = Reply(ResponseCode.TRANSACTION_CANCELLED)
         else:
             reply = self._dispatch(request, incoming)

@@ -12,8 +12,8 @@ from airnef_tui.ptpip import wire
 from airnef_tui.ptpip.codes import ObjectProp, OpCode, PacketType, ResponseCode
 from airnef_tui.ptpip.datasets import DeviceInfo, ObjectInfo, StorageInfo
 from airnef_tui.ptpip.packets import (
-    Event, InitCommandAck, InitEventAck, InitEventRequest, InitFail, OperationResponse,
-    ProbeRequest, ProbeResponse,
+    Cancel, Event, InitCommandAck, InitCommandRequest, InitEventAck, InitEventRequest, InitFail,
+    OperationResponse, ProbeRequest, ProbeResponse, encode,
 )
 from sim_raw_client import Connection, RawClient
 
@@ -417,7 +417,6 @@ def test_paired_guid_refuses_every_other_guid_with_init_fail_reason_1(start_sim,
     sim = start_sim(profile=profile, paired_guid=paired)
     sock = socket.create_connection(("127.0.0.1", sim.port), timeout=5)
     with sock:
-        from airnef_tui.ptpip.packets import InitCommandRequest, encode
         sock.sendall(encode(InitCommandRequest(bytes(16), "stranger")))
         reply = b""
         while len(reply) < 12:
@@ -448,7 +447,6 @@ def test_sony_allows_one_session_per_run_and_then_never_answers(start_sim):
         assert client.transact(OpCode.GET_STORAGE_IDS).code == OK
         assert client.transact(OpCode.CLOSE_SESSION).code == OK
     second = Connection(sim.port)
-    from airnef_tui.ptpip.packets import InitCommandRequest
     second.send(InitCommandRequest(bytes(range(1, 11)) + bytes(6), "again"))
     second.sock.settimeout(0.5)
     with pytest.raises(socket.timeout):  # accepted at TCP level, then silence
@@ -512,3 +510,14 @@ def test_stop_is_prompt_even_with_clients_connected(start_sim):
     client.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", sim.port), timeout=1)
+
+
+def test_a_cancelled_host_data_phase_is_answered_transaction_cancelled(start_sim):
+    sim = start_sim()
+    with RawClient(sim.port).connect() as client:
+        tid = client.send_request(OpCode.SET_DEVICE_PROP_VALUE, 0x5011)
+        client.command.send(Cancel(tid))
+        assert client.read_result().code == ResponseCode.TRANSACTION_CANCELLED
+        client.command.send(ProbeRequest())  # either socket answers probes
+        assert isinstance(client.command.receive(), ProbeResponse)
+        assert client.transact(OpCode.GET_STORAGE_IDS).code == OK
