@@ -13,7 +13,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from typing import Literal
 
@@ -58,6 +58,12 @@ class ValueStep:
     clean: bool
     start: int
     end: int
+    #: No slice and no case option: `finish` only cleans.
+    plain: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plain",
+                           self.first is None and self.last is None and not self.case)
 
     @property
     def key(self) -> tuple[str, int | None, int | None, str, bool]:
@@ -65,6 +71,8 @@ class ValueStep:
 
     def finish(self, raw: str) -> str:
         """Slice, re-case and clean one raw value."""
+        if self.plain and raw.isascii():
+            return clean_characters(raw) if self.clean else raw
         if not raw.isascii():
             raw = unicodedata.normalize("NFC", raw)
         if self.first is not None or self.last is not None:
@@ -82,10 +90,6 @@ class ValueStep:
                 raw = unicodedata.normalize("NFC", raw)
         return raw
 
-    @property
-    def changes_nothing_ascii(self) -> bool:
-        """True if `finish` returns clean ASCII text unchanged (no slice, no case option)."""
-        return self.first is None and self.last is None and not self.case
 
     def value(self, facts: FileFacts) -> str:
         return self.finish(self.specifier.value(facts))
@@ -121,6 +125,7 @@ class ValueColumns:
         self.files = files
         self._raw: dict[str, list[str]] = {}
         self._finished: dict[tuple, list[str]] = {}
+        self._longest: dict[tuple, int] = {}
         self._max_columns = max_columns
 
     def column(self, step: ValueStep) -> list[str]:
@@ -129,8 +134,17 @@ class ValueColumns:
             finished = self._finish_column(step, self._raw_column(step.specifier))
             if len(self._finished) >= self._max_columns:
                 self._finished.clear()
+                self._longest.clear()
             self._finished[step.key] = finished
         return finished
+
+    def longest(self, step: ValueStep) -> int:
+        """Length of the longest value in `step`'s column (bounds the names it goes into)."""
+        longest = self._longest.get(step.key)
+        if longest is None:
+            column = self.column(step)
+            longest = self._longest[step.key] = max(map(len, column), default=0)
+        return longest
 
     def _raw_column(self, specifier: Specifier) -> list[str]:
         raw = self._raw.get(specifier.name)
@@ -143,7 +157,7 @@ class ValueColumns:
         """`step.finish` over a column, once per distinct value (makes, models and dates
         repeat across a card)."""
         finish = step.finish
-        plain = step.changes_nothing_ascii
+        plain = step.plain
         memo: dict[str, str] = {}
         result = []
         for text in raw:
@@ -215,6 +229,8 @@ def finish_dir(text: str, rewritten: bool, spans: list[Span] | None = None
     """
     if rewritten:
         text = text.translate(DIR_TABLE)
+    if all(map(is_clean_component, text.split("/"))):
+        return text, None if spans is None else _separate_slashes(text, spans)
     kept: list[str] = []
     kept_spans: list[Span] = []
     position = 0
@@ -235,6 +251,24 @@ def finish_dir(text: str, rewritten: bool, spans: list[Span] | None = None
     return "/".join(kept), None if spans is None else kept_spans
 
 
+def _separate_slashes(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` with every `/` of a folder path as its own "separator" span."""
+    result: list[Span] = []
+    for start, end, source in spans:
+        if "/" not in text[start:end]:
+            result.append(Span(start, end, source))
+            continue
+        position = start
+        for part in text[start:end].split("/"):
+            if part:
+                result.append(Span(position, position + len(part), source))
+            position += len(part)
+            if position < end:
+                result.append(Span(position, position + 1, SEPARATOR))
+                position += 1
+    return result
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledSpec:
     """A spec ready to render; build it with `compile_spec`.
@@ -247,15 +281,15 @@ class CompiledSpec:
     kind: SpecKind
     steps: tuple[Step, ...]
     token_spans: tuple[Span, ...]
+    rewrites: bool = field(init=False)
+    uses_capture_time: bool = field(init=False)
 
-    @property
-    def rewrites(self) -> bool:
-        return any(isinstance(step, ReplaceStep) for step in self.steps)
-
-    @property
-    def uses_capture_time(self) -> bool:
-        return any(isinstance(step, ValueStep) and step.specifier.uses_capture_time
-                   for step in self.steps)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rewrites",
+                           any(isinstance(step, ReplaceStep) for step in self.steps))
+        object.__setattr__(self, "uses_capture_time", any(
+            isinstance(step, ValueStep) and step.specifier.uses_capture_time
+            for step in self.steps))
 
     @property
     def value_steps(self) -> tuple[ValueStep, ...]:
@@ -267,21 +301,22 @@ class CompiledSpec:
         spans: list[Span] = []
         position = 0
         for step in self.steps:
-            if isinstance(step, ReplaceStep):
+            kind = step.__class__
+            if kind is LiteralStep:
+                piece, source = step.text, LITERAL
+            elif kind is ValueStep:
+                piece, source = step.value(facts), step.specifier.name
+            else:
                 old = "".join(chunks)
                 new = step.apply(old)
                 spans = rewrite_spans(spans, old, new, REPLACE)
                 chunks, position = [new], len(new)
                 continue
-            if isinstance(step, LiteralStep):
-                piece, source = step.text, LITERAL
-            else:
-                piece, source = step.value(facts), step.specifier.name
             if not piece:
                 continue
             end = position + len(piece)
-            if spans and spans[-1].source == source and spans[-1].end == position:
-                spans[-1] = Span(spans[-1].start, end, source)
+            if spans and spans[-1][2] == source and spans[-1][1] == position:
+                spans[-1] = Span(spans[-1][0], end, source)
             else:
                 spans.append(Span(position, end, source))
             chunks.append(piece)
@@ -289,17 +324,16 @@ class CompiledSpec:
         text = "".join(chunks)
         fell_back = facts.captured is None and self.uses_capture_time
         if self.kind == "text":
-            return Rendered(text, tuple(spans), used_download_time=fell_back)
+            return Rendered(text, tuple(spans), None, None, fell_back)
         if self.kind == "dir":
             folder, folder_spans = finish_dir(text, self.rewrites, spans)
-            return Rendered(folder, tuple(folder_spans or ()), used_download_time=fell_back)
+            return Rendered(folder, tuple(folder_spans or ()), None, None, fell_back)
         name, name_spans = finish_file_name(text, self.rewrites, spans)
         if isinstance(name, TargetError):
             shown = "" if name.code == "empty_name" else safe_component(text)
             return Rendered(shown, ((Span(0, len(shown), SANITIZED),) if shown else ()),
-                            error=name.message, error_code=name.code,
-                            used_download_time=fell_back)
-        return Rendered(name, tuple(name_spans or ()), used_download_time=fell_back)
+                            name.message, name.code, fell_back)
+        return Rendered(name, tuple(name_spans or ()), None, None, fell_back)
 
     def render_texts(self, files: Sequence[FileFacts], columns: ValueColumns | None = None
                      ) -> list[str | TargetError]:
@@ -347,7 +381,12 @@ class CompiledSpec:
                     folder = memo[text] = finish_dir(text, rewritten)[0]
                 result.append(folder)
             return result, {}
-        suspects = range(count) if rewritten else _suspect_rows(done)
+        if rewritten:
+            suspects: Sequence[int] = range(count)
+        else:
+            longest = sum(len(step.text) if isinstance(step, LiteralStep)
+                          else columns.longest(step) for step in self.steps)
+            suspects = _suspect_rows(done, longest)
         errors: dict[int, TargetError] = {}
         for index in suspects:
             name = finish_file_name(done[index], rewritten)[0]
@@ -359,53 +398,40 @@ class CompiledSpec:
         return done, errors
 
 
-# Substrings of the newline-joined names that betray a name `finish_file_name` must look at:
-# a leading dot, a trailing dot or space, an empty name.
-_SUSPECT_NEEDLES = (("\n.", 1), (".\n", 0), (" \n", 0), ("\n\n", 1))
-_DEVICE_PREFIXES = ("CON", "PRN", "AUX", "NUL", "COM", "LPT")
+# What betrays, in the newline-joined names, a name `finish_file_name` must look at: a name that
+# is empty, starts with a dot or with a Windows device name (after a newline, or at the very
+# start), or ends with a dot or a space (before a newline, or at the very end).
+_SUSPECT_START = re.compile(r"\n(?=[.\n]|(?i:CON|PRN|AUX|NUL|COM|LPT))")
+_SUSPECT_END_NEEDLES = (".\n", " \n")
 _NAME_LIMIT = 255
 
 
-def _suspect_rows(texts: list[str]) -> list[int]:
+def _suspect_rows(texts: list[str], longest: int | None = None) -> list[int]:
     """Indexes of the names that may not be clean, found by a few scans of all of them at once.
 
-    Only for names built from cleaned pieces (so no newline occurs in them). Why: even a cheap
-    Python-level check per name costs more than everything else a keystroke does over 10,000
-    files, while substring searches over the joined text run at memory speed. Rows flagged
-    needlessly only cost time: `finish_file_name` decides.
+    Only for names built from cleaned pieces (so no newline occurs in them). `longest`, if
+    known, bounds the names' length and spares a scan. Why: even a cheap Python-level check per
+    name costs more than everything else a keystroke does over 10,000 files, while searches over
+    the joined text run at C speed. Rows flagged needlessly only cost time.
     """
     if not texts:
         return []
-    joined = "\n".join(texts)
-    positions: list[int] = []
-    for needle, offset in _SUSPECT_NEEDLES:
+    joined = "\n" + "\n".join(texts) + "\n"
+    # Positions below are in `joined`, whose row r starts at starts[r] + 1.
+    positions = [match.start() + 1 for match in _SUSPECT_START.finditer(joined)]
+    for needle in _SUSPECT_END_NEEDLES:
         found = joined.find(needle)
         while found >= 0:
-            positions.append(found + offset)
+            positions.append(found)
             found = joined.find(needle, found + 1)
     rows = set()
-    if joined.isascii():
-        # upper() keeps every position only for ASCII text.
-        upper = joined.upper()
-        for prefix in _DEVICE_PREFIXES:
-            if upper.startswith(prefix):
-                positions.append(0)
-            needle = "\n" + prefix
-            found = upper.find(needle)
-            while found >= 0:
-                positions.append(found + 1)
-                found = upper.find(needle, found + 1)
-    else:
-        rows.update(index for index, text in enumerate(texts)
-                    if not text.isascii() or text[:3].upper() in _DEVICE_PREFIXES)
     if positions:
-        starts = [0, *accumulate(len(text) + 1 for text in texts)]
+        starts = list(accumulate((len(text) + 1 for text in texts), initial=1))
         rows.update(bisect_right(starts, position) - 1 for position in positions)
-    first, last = texts[0], texts[-1]
-    if not first or first[0] == ".":
-        rows.add(0)
-    if not last or last[-1] in ". ":
-        rows.add(len(texts) - 1)
-    if max(map(len, texts)) > _NAME_LIMIT:
-        rows.update(index for index, text in enumerate(texts) if len(text) > _NAME_LIMIT)
+        rows.discard(len(texts))
+    if not joined.isascii():
+        rows.update(index for index, text in enumerate(texts) if not text.isascii())
+    if longest is None or longest > _NAME_LIMIT:
+        if max(map(len, texts)) > _NAME_LIMIT:
+            rows.update(index for index, text in enumerate(texts) if len(text) > _NAME_LIMIT)
     return sorted(rows)

@@ -216,26 +216,35 @@ class PreviewModel:
         else:
             targets = [f"{folder}/{name}" if folder else name
                        for folder, name in zip(folders, names)]
-        # Rows in error hold "" (never a real target). Iterating backwards leaves each target
-        # mapped to its first row.
+        # Rows in error hold "" (never a real target).
         count = len(targets)
-        first = dict(zip(reversed(targets), range(count - 1, -1, -1)))
-        first.pop("", None)
+        distinct = set(targets)
+        distinct.discard("")
         groups: dict[str, list[int]] = {}
-        if len(first) < count - len(errors):
+        if len(distinct) < count - len(errors):
             repeated = {target for target, seen in Counter(targets).items() if seen > 1}
             repeated.discard("")
             for index, target in enumerate(targets):
                 if target in repeated:
                     groups.setdefault(target, []).append(index)
         folded: dict[str, list[str]] = {}
-        if len({target.casefold() for target in first}) < len(first):
-            for target in first:
+        if len(set(map(str.casefold, distinct))) < len(distinct):
+            for target in distinct:
                 folded.setdefault(target.casefold(), []).append(target)
         self._targets = targets
-        self._first = first
+        self._first_rows: dict[str, int] | None = None
         self._groups = groups
-        self._folded = {key: found for key, found in folded.items() if len(found) > 1}
+        self._folded = {key: sorted(found) for key, found in folded.items() if len(found) > 1}
+
+    @property
+    def _first(self) -> dict[str, int]:
+        """Each target's first row; built on demand (only rare rows need it)."""
+        if self._first_rows is None:
+            targets = self._targets
+            first = dict(zip(reversed(targets), range(len(targets) - 1, -1, -1)))
+            first.pop("", None)
+            self._first_rows = first
+        return self._first_rows
 
     def _render_names(self) -> tuple[list[str], dict[int, TargetError]]:
         files = self._files

@@ -7,7 +7,7 @@ unchanged head and tail and gives the rewritten middle one span named after the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 LITERAL = "literal"
@@ -43,23 +43,7 @@ class Rendered:
     spans: tuple[Span, ...] = ()
     error: str | None = None
     error_code: str | None = None
-    used_download_time: bool = field(default=False)
-
-
-def tile(pieces: list[tuple[str, str]]) -> tuple[str, list[Span]]:
-    """Concatenate (text, source) pieces into one text and its spans, merging equal neighbours."""
-    spans: list[Span] = []
-    position = 0
-    for text, source in pieces:
-        if not text:
-            continue
-        end = position + len(text)
-        if spans and spans[-1].source == source and spans[-1].end == position:
-            spans[-1] = Span(spans[-1].start, end, source)
-        else:
-            spans.append(Span(position, end, source))
-        position = end
-    return "".join(text for text, _ in pieces), spans
+    used_download_time: bool = False
 
 
 def rewrite_spans(spans: list[Span], old: str, new: str, source: str) -> list[Span]:
@@ -99,6 +83,3 @@ def _merge(spans: list[Span]) -> list[Span]:
             merged.append(span)
     return merged
 
-
-def shift_spans(spans: list[Span], offset: int) -> list[Span]:
-    return [Span(span.start + offset, span.end + offset, span.source) for span in spans]

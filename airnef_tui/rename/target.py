@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from .compiled import CompiledSpec
 from .errors import TargetError
@@ -89,8 +89,7 @@ def is_confined(relative: str) -> bool:
     if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
         return False
     parts = relative.split("/")
-    return all(part not in ("", ".", "..") for part in parts) and \
-        not PurePath(relative).is_absolute() and not os.path.isabs(relative)
+    return all(part not in ("", ".", "..") for part in parts) and not os.path.isabs(relative)
 
 
 def plan_target(facts: FileFacts, name_spec: CompiledSpec | None, dir_spec: CompiledSpec | None,

@@ -16,8 +16,8 @@ from airnef_tui.rename import (
     plan_relative,
     plan_target,
 )
-from airnef_tui.rename.compiled import ValueColumns
-from airnef_tui.rename.pathsafe import MAX_NAME_BYTES
+from airnef_tui.rename.compiled import ValueColumns, _suspect_rows
+from airnef_tui.rename.pathsafe import MAX_NAME_BYTES, clean_characters, is_clean_component
 
 OUTPUT = Path("/home/me/pics")
 kinds = st.sampled_from(["file", "dir", "text"])
@@ -121,3 +121,13 @@ def test_cached_columns_give_the_same_results_as_fresh_ones(texts, files):
         if spec is None:
             continue
         assert spec.render_texts(files, shared) == spec.render_texts(files, ValueColumns(files))
+
+
+@given(st.lists(st.text(max_size=8).map(clean_characters)
+                | st.sampled_from(["", ".", "..", " ", "a.", "con", "LPT1.x", "é", "x" * 300]),
+                min_size=1, max_size=12))
+def test_the_batch_scan_flags_every_name_that_needs_a_look(names):
+    flagged = set(_suspect_rows(names))
+    for index, name in enumerate(names):
+        if index not in flagged:
+            assert is_clean_component(name), name

@@ -164,3 +164,16 @@ def test_unique_name_stays_within_the_name_length_limit():
     assert result.name.endswith("-new-1.NEF")
     assert len(result.name.encode("utf-8")) == 255
 
+
+
+def test_every_slash_of_a_folder_is_a_separator_span():
+    rendered = compile_spec("@capturedate_y@/x-@cameramodel@/@replace~x~y@", "dir").render(
+        reference_facts())
+    assert rendered.text == "2015/y-D7200"
+    assert [(rendered.text[s.start:s.end], s.source) for s in rendered.spans] == [
+        ("2015", "capturedate_y"), ("/", "separator"), ("y", "replace"), ("-", "literal"),
+        ("D7200", "cameramodel")]
+    dropped = compile_spec("a/../@cameramodel@", "dir").render(reference_facts())
+    assert dropped.text == "a/D7200"
+    assert [(dropped.text[s.start:s.end], s.source) for s in dropped.spans] == [
+        ("a", "literal"), ("/", "separator"), ("D7200", "cameramodel")]
