@@ -72,7 +72,7 @@ def test_decode_payload_random_bytes_for_every_type(packet_type, payload):
         _assert_valid_packet(packet)
 
 
-@S.examples(150)
+@S.examples(100)
 @given(
     chunks=st.lists(st.one_of(st.binary(max_size=40), st.builds(
         lambda t, n, payload: struct.pack("<II", n, t) + payload,
@@ -128,7 +128,7 @@ def test_parse_ptp_datetime_random_text(text):
         assert parse_ptp_datetime_lenient(text) == value
 
 
-@S.examples(150)
+@S.examples(100)
 @given(text=st.from_regex(r"[0-9]{8}T[0-9]{6}(\.[0-9]{1,6})?(Z|[+-][0-9]{4})?", fullmatch=True))
 def test_anything_in_the_date_grammar_never_raises(text):
     """Impossible calendar dates (month 00, Feb 30, hour 25, zone +2500) are unknown, not errors."""
@@ -245,7 +245,7 @@ def test_oversized_packets(packet, extra):
 # --- truncated datasets -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["DeviceInfo", "StorageInfo"])
-@S.examples(30)
+@S.examples(20)
 @given(data=st.data())
 def test_truncated_strict_datasets_are_errors(name, data):
     cls = {"DeviceInfo": DeviceInfo, "StorageInfo": StorageInfo}[name]
