@@ -30,8 +30,6 @@ from .spans import LITERAL, REPLACE, SANITIZED, SEPARATOR, Rendered, Span, rewri
 from .specifiers import Specifier
 
 SpecKind = Literal["file", "dir", "text"]
-_UNSAFE_ASCII_SEARCH = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]').search
-SEPARATORS = ("/", "\\")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +87,6 @@ class ValueStep:
             if not raw.isascii():
                 raw = unicodedata.normalize("NFC", raw)
         return raw
-
 
     def value(self, facts: FileFacts) -> str:
         return self.finish(self.specifier.value(facts))
@@ -157,17 +154,12 @@ class ValueColumns:
         """`step.finish` over a column, once per distinct value (makes, models and dates
         repeat across a card)."""
         finish = step.finish
-        plain = step.plain
         memo: dict[str, str] = {}
         result = []
         for text in raw:
             done = memo.get(text)
             if done is None:
-                if plain and text.isascii() and not _UNSAFE_ASCII_SEARCH(text):
-                    done = text
-                else:
-                    done = finish(text)
-                memo[text] = done
+                done = memo[text] = finish(text)
             result.append(done)
         return result
 

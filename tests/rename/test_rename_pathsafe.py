@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rename_strategies import hostile_names
 
@@ -69,6 +69,7 @@ def test_fit_name_keeps_the_tail():
     assert fit_name("short", ".x") == "short.x"
 
 
+@settings(deadline=None)
 @given(hostile_names)
 def test_result_is_a_safe_single_name(text):
     name = safe_component(text)
@@ -80,6 +81,7 @@ def test_result_is_a_safe_single_name(text):
     assert unicodedata.is_normalized("NFC", name)
 
 
+@settings(deadline=None)
 @given(st.one_of(hostile_names, st.text(min_size=200, max_size=400)))
 def test_idempotent_and_agrees_with_the_quick_check(text):
     name = safe_component(text)
@@ -87,6 +89,7 @@ def test_idempotent_and_agrees_with_the_quick_check(text):
     assert is_clean_component(name)
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=300))
 def test_quick_check_never_passes_a_name_that_would_change(text):
     text = clean_characters(text)

@@ -42,10 +42,11 @@ def test_builtin_presets_plan_what_they_describe(preset):
 
 
 @pytest.fixture
-def config(isolated_home) -> Path:
-    """The config path under AIRNEF_TUI_HOME (set per test by tests/conftest.py)."""
+def config(tmp_path, monkeypatch) -> Path:
+    """The real config path, under a fresh AIRNEF_TUI_HOME."""
+    monkeypatch.setenv("AIRNEF_TUI_HOME", str(tmp_path / "home"))
     path = paths.config_path()
-    assert str(path).startswith(str(isolated_home))
+    assert path == tmp_path / "home" / "config" / "config.toml"
     return path
 
 
@@ -98,7 +99,8 @@ names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 plain_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40,
+          deadline=None)
 @given(names, plain_text, st.sampled_from(["", "@filename@", 'q"uo\'te\t@dlnum@']))
 def test_any_name_and_text_round_trip(config, name, description, file_spec):
     preset = Preset(name, description, file_spec, "a\\b/@cameramodel@")

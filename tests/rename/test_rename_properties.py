@@ -31,6 +31,7 @@ def compiled_or_none(text: str, kind: str):
         return None
 
 
+@settings(deadline=None)
 @given(any_text, kinds)
 def test_any_text_compiles_or_raises_a_spec_error_inside_the_text(text, kind):
     try:
@@ -58,7 +59,7 @@ def _assert_tiled(text: str, spans) -> None:
     assert position == len(text)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=300)
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=200, deadline=None)
 @given(spec_texts, st.sampled_from(["file", "dir"]), file_facts())
 def test_rendered_names_and_folders_are_always_safe(text, kind, facts):
     spec = compiled_or_none(text, kind)
@@ -75,7 +76,7 @@ def test_rendered_names_and_folders_are_always_safe(text, kind, facts):
         _assert_safe_relative(rendered.text)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=300)
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=200, deadline=None)
 @given(st.one_of(st.none(), spec_texts), st.one_of(st.none(), spec_texts), file_facts(),
        st.sampled_from(["", ".sthumb.jpg"]))
 def test_targets_stay_strictly_inside_the_output_folder(name_text, dir_text, facts, suffix):
@@ -95,7 +96,7 @@ def test_targets_stay_strictly_inside_the_output_folder(name_text, dir_text, fac
     _assert_tiled(*planned)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=200)
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150, deadline=None)
 @given(spec_texts, kinds, st.lists(file_facts(), min_size=1, max_size=6))
 def test_column_rendering_equals_rendering_each_file(text, kind, files):
     spec = compiled_or_none(text, kind)
@@ -111,7 +112,7 @@ def test_column_rendering_equals_rendering_each_file(text, kind, files):
 
 @given(st.lists(spec_texts, min_size=2, max_size=5), st.lists(file_facts(), min_size=1,
                                                                   max_size=4))
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=100)
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=100, deadline=None)
 def test_cached_columns_give_the_same_results_as_fresh_ones(texts, files):
     """The value cache is shared across specs while the user types: it must never leak a
     value of one token into another."""
@@ -123,6 +124,7 @@ def test_cached_columns_give_the_same_results_as_fresh_ones(texts, files):
         assert spec.render_texts(files, shared) == spec.render_texts(files, ValueColumns(files))
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(max_size=8).map(clean_characters)
                 | st.sampled_from(["", ".", "..", " ", "a.", "con", "LPT1.x", "é", "x" * 300]),
                 min_size=1, max_size=12))
