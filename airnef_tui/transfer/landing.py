@@ -8,18 +8,26 @@ disk is a file whose name says it is partial, which the next run may continue.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from airnef_tui.rename.pathsafe import MAX_NAME_BYTES, fit_name
 from airnef_tui.rename.target import unique_candidate
 
 PART_SUFFIX = ".part"
 
 
 def part_path(target: Path) -> Path:
-    return target.with_name(target.name + PART_SUFFIX)
+    """`<target>.part`; for a name already near the 255-byte limit (which the rename engine lets
+    a target reach) a shortened name plus a digest of the full one, the same on every run."""
+    name = target.name + PART_SUFFIX
+    if len(os.fsencode(name)) > MAX_NAME_BYTES:
+        digest = hashlib.blake2s(os.fsencode(target.name), digest_size=6).hexdigest()
+        name = fit_name(target.name, f"~{digest}{PART_SUFFIX}")
+    return target.with_name(name)
 
 
 def open_part(target: Path, resume_from: int = 0) -> BinaryIO:
