@@ -153,7 +153,9 @@ class PreviewModel:
     def rows(self, start: int, stop: int) -> list[PreviewRow]:
         return [self.row(index) for index in range(max(start, 0), min(stop, len(self)))]
 
-    def row(self, index: int) -> PreviewRow:
+    def row(self, index: int, *, with_spans: bool = True) -> PreviewRow:
+        """Row `index` as the pane shows it. `with_spans=False` leaves `spans` empty and spares
+        rendering the file again (for callers that plan a download, not colour a pane)."""
         facts = self._files[index]
         target = self.target(index)
         warnings = ()
@@ -164,8 +166,11 @@ class PreviewModel:
         if isinstance(target, TargetError):
             return PreviewRow(index, facts.camera_path, None, target.message, (), (), (), False,
                               Outcome.ERROR, None, target.message, warnings)
-        planned = plan_relative(facts, self.name_spec, self.dir_spec, self.suffix)
-        spans = () if isinstance(planned, TargetError) else planned[1]
+        spans: tuple[Span, ...] = ()
+        if with_spans:
+            planned = plan_relative(facts, self.name_spec, self.dir_spec, self.suffix)
+            if not isinstance(planned, TargetError):
+                spans = planned[1]
         group = self._groups.get(target, ())
         others = tuple(other for other in group if other != index)
         clashes = self._case_clashes(target)

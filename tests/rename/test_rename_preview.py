@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rename_strategies import REFERENCE_TIME, file_facts, reference_facts, spec_texts
 
 from airnef_tui.rename import SpecError, TargetError, compile_optional, compile_spec, plan_target
-from airnef_tui.rename.preview import DATE_FALLBACK_WARNING, Outcome, PreviewModel
+from airnef_tui.rename.preview import DATE_FALLBACK_WARNING, Outcome, PreviewModel, PreviewRow
 
 OUT = Path("/pics")
 
@@ -40,6 +40,8 @@ def test_rows_show_camera_path_target_and_spans():
     assert [row.target[s.start:s.end] for s in row.spans] == \
         ["D7200", "/", "0002", "_", "DSC_0002.JPG"]
     assert model.path(1) == OUT / "D7200" / "0002_DSC_0002.JPG"
+    assert model.row(1, with_spans=False) == PreviewRow(
+        1, row.camera_path, row.target, None, (), (), (), False, Outcome.WRITE, row.target, "", ())
     assert len(model) == 2 and model.error_count == 0 and model.duplicate_count == 0
 
 
