@@ -110,7 +110,8 @@ def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,
             already_downloaded=records.lookup(files) if args.history != "ignore" else _never)
 
         def on_downloaded(planned: PlannedFile, final: Path) -> None:
-            records.remember(planned, final, downloaded_at)
+            if settings.naming.thumbnails is None:  # a thumbnail is not the file: not history
+                records.remember(planned, final, downloaded_at)
             if hook is not None:
                 hook.after(planned, final)
 
