@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,10 +19,15 @@ from airnef_tui.camera.errors import CameraError
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.headless.address import CameraAddress, parse_address
 from airnef_tui.headless.options import UsageError, file_filter
+from airnef_tui.headless.records import DownloadRecords
 from airnef_tui.rename import SpecError, compile_optional
 from airnef_tui.state.identity import parse_guid
-from airnef_tui.transfer.filters import FileFilter
-from airnef_tui.transfer.plan import CameraIdentity, Naming
+from airnef_tui.transfer.engine import Engine, EngineOptions
+from airnef_tui.transfer.events import Observer, Summary
+from airnef_tui.transfer.filters import CameraFileLike, FileFilter
+from airnef_tui.transfer.link import CameraLink
+from airnef_tui.transfer.plan import CameraIdentity, Naming, PlannedFile, plan_transfer
+from airnef_tui.transfer.resume import ResumeLedger
 
 
 class NoTransferList(CameraError):
@@ -101,3 +107,31 @@ def _warn_skipped(handle: int, error: CameraError) -> None:
 def run_timestamp() -> datetime:
     """One download time for the whole run, as the @dl…@ specifiers promise."""
     return datetime.now().replace(microsecond=0)
+
+
+def download_files(link: CameraLink, conn: sqlite3.Connection, camera: CameraIdentity,
+                   files: Sequence[CameraFileLike], naming: Naming, observer: Observer, *,
+                   use_history: bool = True,
+                   after_each: Callable[[PlannedFile, Path], None] | None = None) -> Summary:
+    """Plan `files` and download them: history, numbering, resume and landing exactly as `get`.
+
+    The TUI calls this with the files a person picked, so a download started from the browser
+    makes the same decisions as `get` with the same specs. `after_each(planned, final)` runs once
+    a file is on disk and recorded (e.g. `get`'s --exec hook). Raises what `Engine.run` raises.
+    """
+    records = DownloadRecords(conn, camera)
+    downloaded_at = run_timestamp()
+    plan = plan_transfer(
+        files, camera, naming, downloaded_at=downloaded_at,
+        counters=records.counters(downloaded_at),
+        already_downloaded=records.lookup(files) if use_history else lambda file: None)
+
+    def on_downloaded(planned: PlannedFile, final: Path) -> None:
+        records.remember(planned, final, downloaded_at)
+        if after_each is not None:
+            after_each(planned, final)
+
+    engine = Engine(link, ResumeLedger(conn),
+                    EngineOptions(str(camera), camera.key, naming.thumbnails),
+                    observer, on_downloaded=on_downloaded)
+    return engine.run(plan)
