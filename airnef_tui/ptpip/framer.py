@@ -21,6 +21,7 @@ DEFAULT_MAX_PACKET = 64 * 1024 * 1024
 DEFAULT_DATA_PIECE = 1024 * 1024
 _HEADER = struct.Struct("<II")
 _TID = struct.Struct("<I")
+_KNOWN_TYPES = frozenset(PacketType)
 _COMPACT_AT = 1024 * 1024  # drop consumed bytes from the front once this many have piled up
 
 
@@ -99,6 +100,9 @@ class Framer:
             self._data_type, self._data_tid = packet_type, tid
             self._data_left = length - HEADER_SIZE - 4
             return self._next_data_piece()
+        if packet_type not in _KNOWN_TYPES:  # say so now, not after buffering up to the cap
+            raise ProtocolError(f"unknown packet type {packet_type} in a packet of {length} bytes",
+                                self._consumed + 4)
         if length > self.max_packet:
             raise ProtocolError(
                 f"packet type {packet_type} claims {length} bytes, over the {self.max_packet}-byte cap",
@@ -108,7 +112,7 @@ class Framer:
         base = self._consumed + HEADER_SIZE
         # Non-data packets are small: decoding a copy keeps no view of _buf alive, even through
         # the traceback of an error the caller holds on to.
-        payload = self._take(length)[HEADER_SIZE:]
+        payload = memoryview(self._take(length))[HEADER_SIZE:]  # a view of the copy: no 2nd copy
         try:
             return decode_payload(packet_type, payload, base)
         except ProtocolError:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from airnef_tui.camera import CameraSession
-
-TEST_GUID = bytes(range(0xA0, 0xAA)) + bytes(6)
+from fakecam import TEST_GUID
 
 
 @pytest.fixture

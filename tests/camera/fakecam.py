@@ -22,6 +22,7 @@ from airnef_tui.ptpip.packets import data_header
 from airnef_tui.ptpip.wire import array, u64
 
 CAMERA_GUID = bytes(range(16))
+TEST_GUID = bytes(range(0xA0, 0xAA)) + bytes(6)  # the host GUID tests present (Sony-valid)
 STORAGE = 0x00010001
 
 

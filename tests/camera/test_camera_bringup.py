@@ -6,11 +6,10 @@ import socket
 import time
 
 import pytest
-from fakecam import CAMERA_GUID, FakeCamera
+from fakecam import CAMERA_GUID, TEST_GUID, FakeCamera
 
 from airnef_tui.camera import CameraRefused, CameraSession, CameraUnreachable, OperationFailed
 from airnef_tui.ptpip import Event, EventCode, OpCode
-from conftest import TEST_GUID
 
 
 def test_handshake_sends_guid_and_name_then_open_session_with_transaction_id_0(session_to):
