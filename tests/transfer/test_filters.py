@@ -206,9 +206,11 @@ def test_order_by_capture_time_with_path_tiebreak():
         "C.JPG", "A.JPG", "B.JPG", "0.JPG", "Y.JPG", "Z.JPG"]
 
 
-def test_same_path_on_both_cards_orders_by_slot():
-    files = [shot("A.JPG", slot=2), shot("A.JPG", slot=1)]
-    assert [f.slot for f in FileFilter(slot="both").apply(files)] == [1, 2]
+@pytest.mark.parametrize("order", ["oldest", "newest"])
+@pytest.mark.parametrize("captured", [datetime(2024, 5, 1), None])
+def test_same_path_on_both_cards_orders_by_slot(order, captured):
+    files = [shot("A.JPG", captured, slot=2), shot("A.JPG", captured, slot=1)]
+    assert [f.slot for f in FileFilter(slot="both", order=order).apply(files)] == [1, 2]
 
 
 def test_apply_accepts_any_iterable_and_leaves_the_input_alone():
@@ -273,6 +275,9 @@ def test_result_is_an_ordered_subset(files, file_filter):
     assert dated == sorted(dated, reverse=file_filter.order == "newest")
     first_undated = next((i for i, f in enumerate(chosen) if f.captured is None), len(chosen))
     assert all(f.captured is None for f in chosen[first_undated:])
+    for before, after in zip(chosen, chosen[1:]):
+        if before.captured == after.captured:  # ties, dated or not, in path then slot order
+            assert (before.path, before.slot) <= (after.path, after.slot)
 
 
 @given(files_strategy, st.sampled_from(["jpg", "JPG", ".Jpg", "nef", "NEF"]))
