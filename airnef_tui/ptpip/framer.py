@@ -100,13 +100,12 @@ class Framer:
             self._data_type, self._data_tid = packet_type, tid
             self._data_left = length - HEADER_SIZE - 4
             return self._next_data_piece()
-        if packet_type not in _KNOWN_TYPES:  # say so now, not after buffering up to the cap
-            raise ProtocolError(f"unknown packet type {packet_type} in a packet of {length} bytes",
-                                self._consumed + 4)
         if length > self.max_packet:
             raise ProtocolError(
                 f"packet type {packet_type} claims {length} bytes, over the {self.max_packet}-byte cap",
                 self._consumed)
+        if packet_type not in _KNOWN_TYPES:  # say so on the header, not after buffering the rest
+            raise ProtocolError(f"unknown packet type {packet_type}", self._consumed + 4)
         if self._available() < length:
             return None
         base = self._consumed + HEADER_SIZE
