@@ -148,7 +148,10 @@ class Engine:
         assert target is not None
         identity = ObjectIdentity(self.options.camera_key, file.path, file.size,
                                   file.captured.isoformat() if file.captured else "")
-        resume_from = self.ledger.resumable_offset(target, identity)
+        try:  # even a stat of the .part can fail: a folder on its path may be a regular file
+            resume_from = self.ledger.resumable_offset(target, identity)
+        except OSError as exc:
+            raise LocalWriteError(target, exc) from exc
         self.observer(FileStarted(index, file.path, target, file.size, resume_from))
         base_done = self._run_done
         try:
