@@ -127,7 +127,8 @@ def download_files(link: CameraLink, conn: sqlite3.Connection, camera: CameraIde
         already_downloaded=records.lookup(files) if use_history else lambda file: None)
 
     def on_downloaded(planned: PlannedFile, final: Path) -> None:
-        records.remember(planned, final, downloaded_at)
+        if naming.thumbnails is None:  # a thumbnail is not the file: not history
+            records.remember(planned, final, downloaded_at)
         if after_each is not None:
             after_each(planned, final)
 
