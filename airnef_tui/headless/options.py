@@ -109,11 +109,14 @@ def file_filter(args: argparse.Namespace) -> FileFilter:
         raise UsageError(str(exc)) from None
     if since and until and comparable(since) > comparable(until):
         raise UsageError(f"--since {args.since} is after --until {args.until}")
-    return FileFilter(
-        extensions=frozenset(args.ext) if args.ext else None,
-        since=since, until=until,
-        folders=frozenset(args.folder) if args.folder else None,
-        exclude_folders=frozenset(args.exclude_folder),
-        slot=args.slot, order=args.order,
-    )
+    try:  # FileFilter checks the folder names: "DCIM/100NIKON" is not one
+        return FileFilter(
+            extensions=frozenset(args.ext) if args.ext else None,
+            since=since, until=until,
+            folders=frozenset(args.folder) if args.folder else None,
+            exclude_folders=frozenset(args.exclude_folder),
+            slot=args.slot, order=args.order,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
