@@ -7,6 +7,7 @@ real process. Plain helpers live in e2e_support.py."""
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 
@@ -14,6 +15,24 @@ import pytest
 from e2e_support import TREE, CliResult, python_env, write_card
 
 from airnef_tui.simulator import Simulator, SimulatorConfig
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """A tripwire: any name lookup in this process for a host other than loopback fails the test
+    (a mistyped address must never become a DNS query that leaves the machine)."""
+    real = socket.getaddrinfo
+
+    def guarded(host, *args, **kwargs):
+        text = host.decode() if isinstance(host, bytes) else host
+        if text not in LOOPBACK:
+            raise AssertionError(f"a name lookup left loopback: {host!r}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
 
 
 @pytest.fixture(autouse=True)
