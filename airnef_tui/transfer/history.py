@@ -171,14 +171,6 @@ class History:
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def lifetime_count(self, camera_key: CameraKey) -> int:
-        """How many lifetime numbers this camera has drawn so far (0 before its first)."""
-        row = self._conn.execute(
-            "SELECT lifetime FROM download_counters WHERE camera_model = ? AND camera_serial = ?",
-            (camera_key.model, camera_key.serial),
-        ).fetchone()
-        return 0 if row is None else int(row[0])
-
     def downloads_today(self, camera_key: CameraKey, now: datetime) -> int:
         """Downloads from this camera since the photographer's day began (03:00 local time)."""
         start, end = photographers_day(now)
