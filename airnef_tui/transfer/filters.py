@@ -14,7 +14,7 @@ The rules, where airnef's were narrower or left a case open:
 - `slot` picks cards before any other filter looks at the files: "firstfound" is the
   lowest-numbered slot holding any file at all, as airnef chose a card, not a set of files.
 - Order is by capture time, oldest or newest first; files of unknown time come last either way, and
-  ties keep camera path order (then slot), so a listing is the same from run to run.
+  ties keep camera path order, then slot, then the camera's listing order.
 """
 
 from __future__ import annotations
@@ -192,17 +192,13 @@ class FileFilter:
         return self.folders is None or not self.folders.isdisjoint(levels)
 
     def _ordered(self, dated: list[F], undated: list[F], zoned: bool) -> list[F]:
-        """Successive stable sorts, least significant key first (faster than one tuple key).
-        Newest first is built as the reverse of oldest first with ties pre-sorted backwards, so
-        that ties still come out in path order."""
-        newest = self.order == "newest"
-        for group, backwards in ((dated, newest), (undated, False)):
+        """Successive stable sorts, least significant key first: faster than one tuple key.
+        A reversed sort is stable too, so ties keep path order whichever way time runs."""
+        for group in (dated, undated):
             if self.slot == "both":
-                group.sort(key=_SLOT, reverse=backwards)
-            group.sort(key=_PATH, reverse=backwards)
-        dated.sort(key=_comparable_capture if zoned else _CAPTURED)
-        if newest:
-            dated.reverse()
+                group.sort(key=_SLOT)
+            group.sort(key=_PATH)
+        dated.sort(key=_comparable_capture if zoned else _CAPTURED, reverse=self.order == "newest")
         return dated + undated
 
 

@@ -6,6 +6,7 @@ import gc
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter
 
 import pytest
 from hypothesis import given
@@ -213,6 +214,14 @@ def test_same_path_on_both_cards_orders_by_slot(order, captured):
     assert [f.slot for f in FileFilter(slot="both", order=order).apply(files)] == [1, 2]
 
 
+@pytest.mark.parametrize("order", ["oldest", "newest"])
+def test_duplicate_listings_keep_the_cameras_order(order):
+    files = [shot("A.JPG", handle=9), shot("A.JPG", handle=3), shot("A.JPG", handle=5)]
+    chosen = FileFilter(order=order).apply(files)
+    assert [f.handle for f in chosen] == [9, 3, 5]
+    assert FileFilter(order=order).apply(chosen) == chosen
+
+
 def test_apply_accepts_any_iterable_and_leaves_the_input_alone():
     files = [shot("B.JPG", datetime(2024, 5, 2)), shot("A.JPG", datetime(2024, 5, 1))]
     before = list(files)
@@ -276,8 +285,9 @@ def test_result_is_an_ordered_subset(files, file_filter):
     first_undated = next((i for i, f in enumerate(chosen) if f.captured is None), len(chosen))
     assert all(f.captured is None for f in chosen[first_undated:])
     for before, after in zip(chosen, chosen[1:]):
-        if before.captured == after.captured:  # ties, dated or not, in path then slot order
-            assert (before.path, before.slot) <= (after.path, after.slot)
+        if before.captured == after.captured:  # ties, dated or not: path then slot order
+            tiebreak = attrgetter("path", "slot")
+            assert tiebreak(before) <= tiebreak(after)
 
 
 @given(files_strategy, st.sampled_from(["jpg", "JPG", ".Jpg", "nef", "NEF"]))

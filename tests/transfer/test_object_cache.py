@@ -27,11 +27,12 @@ CARD_PRINT = card_fingerprint(CARD)
 
 def info(shot_number: int) -> bytes:
     """A real ObjectInfo dataset, unique per shot as real ones are (name and capture time)."""
-    return ObjectInfo(storage_id=SLOT1, object_format=0x3801, compressed_size=5_000_000 + shot_number,
+    hours, seconds = divmod(shot_number, 3600)
+    return ObjectInfo(storage_id=SLOT1, object_format=0x3801,
+                      compressed_size=5_000_000 + shot_number,
                       filename=f"DSC_{shot_number % 10_000:04d}.JPG",
-                      capture_date=f"2024{1 + shot_number // 100_000 % 12:02d}01T"
-                                   f"{shot_number // 3600 % 24:02d}{shot_number // 60 % 60:02d}"
-                                   f"{shot_number % 60:02d}").encode()
+                      capture_date=f"2024{1 + hours // 24 % 12:02d}01T{hours % 24:02d}"
+                                   f"{seconds // 60:02d}{seconds % 60:02d}").encode()
 
 
 class SequentialCamera:
@@ -220,7 +221,8 @@ def test_plan_drops_handles_no_longer_listed_and_ignores_repeats():
     assert (dict(plan.verify), plan.reuse, plan.fetch) == ({3: info(3)}, {}, (4,))
 
 
-@pytest.mark.parametrize(("spot_checks", "expected"), [(0, []), (1, [1]), (2, [1, 3]), (5, [1, 2, 3])])
+@pytest.mark.parametrize(("spot_checks", "expected"),
+                         [(0, []), (1, [1]), (2, [1, 3]), (5, [1, 2, 3])])
 def test_plan_spot_check_count(spot_checks, expected):
     cached = {h: info(h) for h in (1, 2, 3)}
     assert sorted(plan_refresh(cached, [1, 2, 3], spot_checks).verify) == expected
