@@ -8,8 +8,10 @@ exit code from `exitcodes.py`, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from airnef_tui import __version__
 from airnef_tui.exitcodes import ExitCode
@@ -25,44 +27,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ExitCode.BAD_ARGUMENTS, f"{self.prog}: error: {message}\n")
 
 
-def _add_simulate(sub: argparse._SubParsersAction) -> None:
-    from airnef_tui.simulator import cli as simulator_cli
+@dataclass(frozen=True)
+class Subcommand:
+    """A subcommand whose module is imported only when it is the one being run."""
 
-    parser = sub.add_parser(
-        "simulate", help="run a simulated Wi-Fi camera (PTP/IP responder) on this machine",
-        description="Serve a simulated camera over PTP/IP, for demos, tests and benchmarks.")
-    simulator_cli.add_arguments(parser)
-    parser.set_defaults(run=simulator_cli.run)
-
-
-def _add_list(sub: argparse._SubParsersAction) -> None:
-    from airnef_tui.headless import list_command
-
-    parser = sub.add_parser(
-        "list", help="list the camera's files and where `get` would put them",
-        description="List the files on a camera's card(s), with the local target `get` would "
-                    "write for each (a dry run of `get` with the same options).")
-    list_command.add_arguments(parser)
-    parser.set_defaults(run=list_command.run)
+    name: str
+    module: str  # provides add_arguments(parser) and run(args) -> int
+    help: str
+    description: str
 
 
-def _add_get(sub: argparse._SubParsersAction) -> None:
-    from airnef_tui.headless import get_command
-
-    parser = sub.add_parser(
-        "get", help="download files from a camera",
-        description="Download files from a camera into a folder: resumable, atomic, and "
-                    "remembered so the next run skips what it already has.")
-    get_command.add_arguments(parser)
-    parser.set_defaults(run=get_command.run)
-
-
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_list, _add_get, _add_simulate,
-]
+SUBCOMMANDS = (
+    Subcommand("list", "airnef_tui.headless.list_command",
+               "list the camera's files and where `get` would put them",
+               "List the files on a camera's card(s), with the local target `get` would write "
+               "for each (a dry run of `get` with the same options)."),
+    Subcommand("get", "airnef_tui.headless.get_command", "download files from a camera",
+               "Download files from a camera into a folder: resumable, atomic, and remembered "
+               "so the next run skips what it already has."),
+    Subcommand("simulate", "airnef_tui.simulator.cli",
+               "run a simulated Wi-Fi camera (PTP/IP responder) on this machine",
+               "Serve a simulated camera over PTP/IP, for demos, tests and benchmarks."),
+)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any (the first word that is one)."""
+    names = {sub.name for sub in SUBCOMMANDS}
+    return next((word for word in argv if word in names), None)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen subcommand's options are loaded (all of them when argv is
+    None), which keeps `get` from cron from importing the simulator and the rest."""
     parser = _Parser(
         prog="airnef-tui",
         description="Download photos from Wi-Fi cameras over PTP/IP. "
@@ -73,14 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--camera", metavar="HOST[:PORT]",
                         help="start the UI straight on this camera's files")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for add in SUBCOMMANDS:
-        add(sub)
+    chosen = None if argv is None else _chosen(argv)
+    for spec in SUBCOMMANDS:
+        sub_parser = sub.add_parser(spec.name, help=spec.help, description=spec.description)
+        if argv is None or spec.name == chosen:
+            module = importlib.import_module(spec.module)
+            module.add_arguments(sub_parser)
+            sub_parser.set_defaults(run=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     run: Runner | None = getattr(args, "run", None)
     try:
         if run is not None:
