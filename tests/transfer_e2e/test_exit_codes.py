@@ -178,7 +178,7 @@ def test_sigterm_is_130_and_keeps_the_part(start_sim, card_tree, tmp_path):
     out = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "airnef_tui", "get", address(sim), "-o", str(out), "--ext",
-         "NEF"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=python_env())
+         "NEF", "--chunk-size", "64K"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=python_env())
     part = out / "A002.NEF.part"
     try:
         deadline = time.monotonic() + 20

@@ -80,3 +80,42 @@ def test_history_clear_forgets_then_downloads(start_sim, card_tree, cli, tmp_pat
     after = cli("get", address(sim), "-o", second_out, "--json")
     assert after.summary["skipped"] == len(contents)
     assert after.summary["downloaded"] == 0
+
+
+def shift_card(root, seconds: float) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            os.utime(path, (stat.st_atime, stat.st_mtime + seconds))
+
+
+def test_history_survives_a_camera_clock_moved_by_whole_hours(start_sim, card_tree, cli,
+                                                               tmp_path):
+    root, contents = card_tree
+    out = tmp_path / "out"
+    first = start_sim(dirs=[root])
+    assert cli("get", address(first), "-o", out).code == 0
+    first.stop()
+    shift_card(root, 2 * 3600)  # DST or travel: the camera now reports every time 2 h later
+    camera = start_sim(dirs=[root])
+
+    result = cli("get", address(camera), "-o", out, "--json")
+
+    assert result.summary["downloaded"] == 0
+    assert {r["reason"] for r in result.files} == {"already downloaded"}
+
+
+def test_history_is_per_shot_and_per_camera(start_sim, card_tree, cli, tmp_path):
+    root, contents = card_tree
+    out = tmp_path / "out"
+    first = start_sim(dirs=[root])
+    assert cli("get", address(first), "-o", out, "--ext", "NEF").code == 0
+    first.stop()
+    shift_card(root, 30)  # 30 s is no clock change: other shots with the same names and sizes
+    camera = start_sim(dirs=[root])
+    assert cli("get", address(camera), "-o", out, "--json", "--ext", "NEF").summary[
+        "downloaded"] == 1
+    other_body = start_sim(dirs=[root], serial="OTHER-SERIAL")  # same card, another camera
+    result = cli("get", address(other_body), "-o", out, "--json", "--ext", "NEF")
+    assert result.summary["downloaded"] == 1
+    assert (out / "A002-new-2.NEF").read_bytes() == contents["DCIM/100TEST/A002.NEF"]
