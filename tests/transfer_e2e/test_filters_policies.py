@@ -382,6 +382,7 @@ def test_bad_reliability_values_exit_2(bad, cli, tmp_path):
     ["--dir-spec", "@capturedate_y@/@capturedate_iso@"],
     ["--name", "@filename_root@"],  # NOTES and the others: collisions get -new-N
     ["--name", "same.jpg", "--dir-spec", "@slotnumber@"],
+    ["--name", "@dlnum@-@dlnum_lifetime@-@dltoday@-@filename@", "--order", "newest"],
 ])
 def test_list_targets_are_what_get_writes(specs, cli, camera, tmp_path):
     out = tmp_path / "out"
@@ -397,6 +398,12 @@ def test_list_targets_are_what_get_writes(specs, cli, camera, tmp_path):
     assert sorted(str(p) for p in out.rglob("*") if p.is_file()) == sorted(planned.values())
     for camera_path, target in wrote.items():
         assert Path(target).read_bytes() == content(camera_path, TREE[camera_path][0])
+    # and a second run (history ignored) plans and writes the same way again
+    listing = cli("list", address(camera), "-o", out, "--json", "--history", "ignore", *specs)
+    again = cli("get", address(camera), "-o", out, "--json", "--history", "ignore", *specs)
+    assert {r["path"]: r["target"] for r in again.files} == \
+        {r["path"]: r["target"] for r in listing.files}
+    assert not set(r["target"] for r in again.files) & set(wrote.values())
 
 
 def test_name_spec_example(cli, camera, tmp_path):

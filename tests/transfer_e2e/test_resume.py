@@ -35,10 +35,11 @@ def big_card(tmp_path):
     return root, write_card(root, {BIG: (BIG_SIZE, BASE_TIME)})[BIG]
 
 
+@pytest.mark.parametrize("profile", ["generic", "nikon", "canon", "sony"])
 @pytest.mark.parametrize("fault", ["drop_after_bytes", "stall_after_bytes"])
-def test_resumes_from_the_offset_reached(fault, start_sim, big_card, cli, tmp_path):
+def test_resumes_from_the_offset_reached(fault, profile, start_sim, big_card, cli, tmp_path):
     root, data = big_card
-    sim = start_sim(dirs=[root], **{fault: 700_000})
+    sim = start_sim(profile=profile, dirs=[root], **{fault: 700_000})
     out = tmp_path / "out"
 
     result = cli("get", address(sim), "-o", out, "--json", "--io-timeout", "1",
