@@ -1,0 +1,6 @@
+"""The terminal UI: the only package of airnef-tui that imports textual or rich.
+
+Everything that talks to the camera or the disk lives in the headless layers below; the screens
+here run that code in thread workers and show what it reports, so the UI loop never waits on a
+socket (a Raspberry Pi driven over SSH must stay responsive while photos stream in).
+"""

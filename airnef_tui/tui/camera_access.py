@@ -1,0 +1,146 @@
+"""The app's one connection to the camera, used from thread workers only.
+
+Listing the card and downloading share one `CameraLink`, so a download starts on the session the
+listing opened (Sony bodies allow one session per run, and every new session costs seconds on
+Wi-Fi); a session that died while the browser sat idle is reopened by the link on first use. A
+lock keeps the two kinds of work from ever driving the session at the same time, because a
+session is not thread-safe. Nothing here touches textual: these are blocking calls, made from
+`@work(thread=True)` workers, that return plain values or raise the headless layers' errors.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from airnef_tui.camera.catalogue import CameraFile, list_files
+from airnef_tui.camera.errors import CameraError
+from airnef_tui.camera.session import CameraSession
+from airnef_tui.headless.address import CameraAddress
+from airnef_tui.headless.job import camera_identity, download_files, run_timestamp
+from airnef_tui.headless.records import DownloadRecords
+from airnef_tui.state.db import open_database
+from airnef_tui.transfer.events import Event, Observer, Summary
+from airnef_tui.transfer.filters import FileFilter
+from airnef_tui.transfer.link import CameraLink
+from airnef_tui.transfer.plan import CameraIdentity, Counters, Naming
+
+# The browser shows every card, oldest shot first: a person picks files, so no slot is hidden.
+BROWSER_FILTER = FileFilter(slot="both", order="oldest")
+RETRIES = 3  # reconnection attempts during a download, as `get` defaults
+RETRY_DELAY = 5.0
+CONNECT_TIMEOUT = 10.0
+IO_TIMEOUT = 5.0
+SHUTDOWN_WAIT = IO_TIMEOUT + 1.0  # a worker notices the cancel within one socket timeout
+
+
+@dataclass
+class Catalogue:
+    """What the browser shows: the camera, its files, and what the history says about them."""
+
+    camera: CameraIdentity
+    camera_name: str
+    address: CameraAddress
+    files: list[CameraFile]
+    earlier: list[Path | None]  # per file: where it was downloaded before, or None
+    counters: Counters  # where @dlnum_lifetime@ and @dltoday@ continue from
+    skipped: list[str] = field(default_factory=list)  # objects the camera could not describe
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(file.size for file in self.files)
+
+    @property
+    def slots(self) -> int:
+        return len({file.slot for file in self.files})
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """The history's answers for a catalogue's files, re-read after a download."""
+
+    earlier: list[Path | None]
+    counters: Counters
+
+
+class CameraAccess:
+    """Blocking camera work for the TUI's workers; `cancel` stops a download between pieces."""
+
+    def __init__(self, address: CameraAddress) -> None:
+        self.address = address
+        self.cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._observer: Observer | None = None
+        self.link = CameraLink(self._open_session, retries=RETRIES, delay=RETRY_DELAY,
+                               observer=self._forward, cancel=self.cancel)
+
+    def _open_session(self) -> CameraSession:
+        session = CameraSession(self.address.host, self.address.port,
+                                connect_timeout=CONNECT_TIMEOUT, io_timeout=IO_TIMEOUT)
+        return session.open()
+
+    def _forward(self, event: Event) -> None:
+        """The link reports reconnections; they belong to whichever download is running."""
+        if self._observer is not None:
+            self._observer(event)
+
+    def load_catalogue(self) -> Catalogue:
+        """Connect if needed, list the card, and look every file up in the history."""
+        with self._lock:
+            skipped: list[str] = []
+            try:
+                session = self.link.session
+                camera = camera_identity(session)
+                files = list_files(session, on_skip=lambda handle, error: skipped.append(
+                    f"camera object {handle}: {error}"))
+                camera_name = session.camera_name
+            except CameraError:
+                self.link.abandon()  # a retry must start from a fresh session
+                raise
+        files = BROWSER_FILTER.apply(files)
+        history = self.read_history(camera, files)
+        return Catalogue(camera, camera_name, self.address, files, history.earlier,
+                         history.counters, skipped)
+
+    @staticmethod
+    def read_history(camera: CameraIdentity, files: Sequence[CameraFile]) -> HistoryView:
+        """Local SQLite only: which files were downloaded before, and the counters."""
+        conn = open_database()
+        try:
+            records = DownloadRecords(conn, camera)
+            lookup = records.lookup(files)
+            return HistoryView([lookup(file) for file in files], records.counters(run_timestamp()))
+        finally:
+            conn.close()
+
+    def download(self, camera: CameraIdentity, files: Sequence[CameraFile], naming: Naming,
+                 observer: Observer) -> Summary:
+        """Download `files` as `get` would (history skips, numbering, resume); raises what
+        `Engine.run` raises, `RunCancelled` once `cancel` is set. The caller clears `cancel`
+        before starting, on the UI thread, so a cancel pressed at once is never lost."""
+        with self._lock:
+            self._observer = observer
+            conn = open_database()
+            try:
+                naming.output_dir.mkdir(parents=True, exist_ok=True)
+                return download_files(self.link, conn, camera, files, naming, observer)
+            finally:
+                self._observer = None
+                conn.close()
+
+    def shutdown(self) -> None:
+        """Stop any download and close the session; called once the app has exited.
+
+        If a worker still holds the session after a socket timeout (a long listing of a huge
+        card), the session is abandoned under it: the process is leaving anyway.
+        """
+        self.cancel.set()
+        if self._lock.acquire(timeout=SHUTDOWN_WAIT):
+            try:
+                self.link.close()
+            finally:
+                self._lock.release()
+        else:
+            self.link.abandon()

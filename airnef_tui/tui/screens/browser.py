@@ -1,0 +1,217 @@
+"""The file browser: the camera's files on the left, the rename pane on the right.
+
+The card is listed in a thread worker (on a real camera that is one request per file over Wi-Fi,
+seconds to minutes); until it arrives the screen says what it is waiting for, and a failure is
+shown with what to do, never as a traceback. Keys: space toggles a file, `a` all, `n` none, `d`
+downloads the selection (refused, with the reason, while a spec has an error), `r` re-reads the
+card, tab moves between the list and the spec fields.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, SelectionList, Static
+from textual.worker import Worker, WorkerState
+
+from airnef_tui.camera.errors import CameraError
+from airnef_tui.headless.progress_lines import size
+from airnef_tui.tui.camera_access import CameraAccess, Catalogue
+from airnef_tui.tui.messages import CatalogueFailed, CatalogueLoaded, HistoryRefreshed
+from airnef_tui.tui.screens.transfer import TransferResult, TransferScreen
+from airnef_tui.tui.widgets.file_list import FileList, header_text
+from airnef_tui.tui.widgets.preview_pane import NotReady, PreviewPane
+
+
+class BrowserScreen(Screen):
+    BINDINGS = [
+        Binding("d", "download", "Download"),
+        Binding("r", "reload", "Re-read card"),
+    ]
+
+    def __init__(self, access: CameraAccess, output_dir: Path, *, note: str = "") -> None:
+        super().__init__()
+        self.access = access
+        self.output_dir = output_dir
+        self.note = note  # e.g. "simulated camera (demo)"
+        self.catalogue: Catalogue | None = None
+        self.loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="camera-line")
+        with Horizontal(id="panes"):
+            with Vertical(id="files-side"):
+                yield Static("", id="file-header")
+                yield Static("", id="load-status")
+                yield FileList(id="files")
+                yield Static("", id="selection-status")
+            with Vertical(id="preview-side"):
+                yield PreviewPane(self.output_dir, id="preview")
+                yield Button("Download selected (d)", id="download", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(FileList).display = False
+        self.action_reload()
+
+    # -- listing the card ------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        if self.loading:
+            return
+        self.loading = True
+        status = self.query_one("#load-status", Static)
+        status.update(Text(f"Connecting to the camera at {self.access.address} and reading its "
+                           "card…"))
+        status.display = True
+        self._update_camera_line()
+        self.read_card()
+
+    @work(thread=True, exclusive=True, group="camera", exit_on_error=False)
+    def read_card(self) -> None:
+        try:
+            catalogue = self.access.load_catalogue()
+        except CameraError as error:
+            self.post_message(CatalogueFailed(str(error)))
+        else:
+            self.post_message(CatalogueLoaded(catalogue))
+
+    def on_catalogue_loaded(self, message: CatalogueLoaded) -> None:
+        self.loading = False
+        previous = self.catalogue
+        keep = set()
+        if previous is not None:
+            chosen = {(previous.files[i].storage_id, previous.files[i].handle)
+                      for i in self.query_one(FileList).selected_indexes}
+            keep = {index for index, file in enumerate(message.catalogue.files)
+                    if (file.storage_id, file.handle) in chosen}
+        catalogue = self.catalogue = message.catalogue
+        file_list = self.query_one(FileList)
+        file_list.show_files(catalogue.files, catalogue.earlier, keep)
+        file_list.highlighted = 0 if catalogue.files else None
+        self.query_one("#file-header", Static).update(header_text(file_list.path_width))
+        status = self.query_one("#load-status", Static)
+        if catalogue.files:
+            status.display = False
+        else:
+            status.update("The camera's card holds no files. Press r to read it again.")
+        file_list.display = bool(catalogue.files)
+        pane = self.query_one(PreviewPane)
+        pane.set_catalogue(catalogue)
+        pane.set_selection(sorted(keep))
+        self._update_camera_line()
+        self._update_selection_status()
+        if catalogue.skipped:
+            self.notify(f"{len(catalogue.skipped)} object(s) on the card could not be read: "
+                        f"{catalogue.skipped[0]}", severity="warning")
+        if catalogue.files:
+            file_list.focus()
+
+    def on_catalogue_failed(self, message: CatalogueFailed) -> None:
+        self.loading = False
+        status = self.query_one("#load-status", Static)
+        status.update(Text.assemble(
+            ("Could not read the camera's files.\n\n", "bold"), message.reason,
+            "\n\nCheck that the camera's Wi-Fi is on and this machine is on its network, "
+            "then press r to try again."))
+        status.display = True
+        self.query_one(FileList).display = self.catalogue is not None
+        self._update_camera_line()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Errors nobody expected still end as a message on screen, not a dead app."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "camera":
+            self.post_message(CatalogueFailed(f"unexpected error: {error!r}"))
+        else:
+            self.notify(f"unexpected error: {error!r}", severity="error")
+
+    def _update_camera_line(self) -> None:
+        line = Text()
+        catalogue = self.catalogue
+        if catalogue is None:
+            line.append(f"Camera at {self.access.address}", style="bold")
+        else:
+            line.append(str(catalogue.camera), style="bold")
+            if catalogue.camera_name and catalogue.camera_name != catalogue.camera.model:
+                line.append(f" “{catalogue.camera_name}”")
+            line.append(f" at {catalogue.address}")
+            downloaded = sum(1 for earlier in catalogue.earlier if earlier is not None)
+            line.append(f" · {len(catalogue.files)} files, {size(catalogue.total_bytes)}")
+            if downloaded:
+                line.append(f" · {downloaded} ✓ already downloaded")
+        if self.note:
+            line.append(f" · {self.note}", style="italic")
+        self.query_one("#camera-line", Static).update(line)
+
+    # -- selection -------------------------------------------------------------------------------
+
+    @on(SelectionList.SelectedChanged, "#files")
+    def _selection_changed(self) -> None:
+        self.query_one(PreviewPane).set_selection(self.query_one(FileList).selected_indexes)
+        self._update_selection_status()
+
+    def _update_selection_status(self) -> None:
+        catalogue = self.catalogue
+        status = self.query_one("#selection-status", Static)
+        if catalogue is None:
+            status.update("")
+            return
+        chosen = self.query_one(FileList).selected_indexes
+        total = sum(catalogue.files[i].size for i in chosen)
+        status.update(f"{len(chosen)} of {len(catalogue.files)} selected, {size(total)} "
+                      "· space toggles")
+
+    # -- downloading -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#download")
+    def _download_pressed(self) -> None:
+        self.action_download()
+
+    def action_download(self) -> None:
+        if self.catalogue is None or self.loading:
+            self.notify("The camera's files are not listed yet.", severity="warning")
+            return
+        try:
+            request = self.query_one(PreviewPane).download_request()
+        except NotReady as reason:
+            self.app.bell()
+            self.notify(str(reason), severity="error")
+            return
+        self.app.push_screen(TransferScreen(self.access, self.catalogue, request),
+                             self._transfer_done)
+
+    def _transfer_done(self, result: TransferResult | None) -> None:
+        if result is not None and result.downloaded:
+            self.refresh_history()
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def refresh_history(self) -> None:
+        catalogue = self.catalogue
+        if catalogue is not None:
+            self.post_message(HistoryRefreshed(
+                self.access.read_history(catalogue.camera, catalogue.files)))
+
+    def on_history_refreshed(self, message: HistoryRefreshed) -> None:
+        catalogue = self.catalogue
+        if catalogue is None or len(message.history.earlier) != len(catalogue.files):
+            return
+        newly = [index for index, (before, now) in enumerate(
+            zip(catalogue.earlier, message.history.earlier)) if before is None and now is not None]
+        catalogue.earlier = message.history.earlier
+        catalogue.counters = message.history.counters
+        file_list = self.query_one(FileList)
+        file_list.mark_downloaded(catalogue.files, catalogue.earlier)
+        for index in newly:  # what is done leaves the selection; failures stay for a retry
+            file_list.deselect(index)
+        self.query_one(PreviewPane).history_changed()
+        self._update_camera_line()
+        self._update_selection_status()

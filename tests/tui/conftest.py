@@ -1,0 +1,49 @@
+"""Fixtures for the TUI's tests: real simulated cameras on 127.0.0.1 and apps connected to them,
+all stopped and closed afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from airnef_tui.headless.address import CameraAddress
+from airnef_tui.simulator import Simulator, SimulatorConfig
+from airnef_tui.tui.app import AirnefApp
+from airnef_tui.tui.camera_access import CameraAccess
+
+
+@pytest.fixture
+def start_camera():
+    """start_camera(**config): a started simulated Nikon on a free loopback port."""
+    started: list[Simulator] = []
+
+    def start(**options) -> Simulator:
+        options.setdefault("port", 0)
+        options.setdefault("profile", "nikon")
+        options.setdefault("files", 6)
+        sim = Simulator(SimulatorConfig(**options)).start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
+
+
+@pytest.fixture
+def output_dir(tmp_path):
+    return tmp_path / "photos"
+
+
+@pytest.fixture
+def make_app(output_dir):
+    """make_app(sim): the app on the browser screen of `sim`, downloading into `output_dir`."""
+    accesses: list[CameraAccess] = []
+
+    def make(sim: Simulator) -> AirnefApp:
+        access = CameraAccess(CameraAddress(sim.host, sim.port))
+        accesses.append(access)
+        return AirnefApp(access, output_dir)
+
+    yield make
+    for access in accesses:
+        access.shutdown()

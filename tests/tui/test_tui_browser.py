@@ -1,0 +1,236 @@
+"""The file browser against a real simulated camera: listing, selecting, the rename preview."""
+
+from __future__ import annotations
+
+import socket
+
+from textual.widgets import Select
+
+from airnef_tui.headless.address import CameraAddress
+from airnef_tui.headless.progress_lines import size
+from airnef_tui.rename.preview import PreviewModel
+from airnef_tui.tui.app import AirnefApp
+from airnef_tui.tui.camera_access import CameraAccess
+from airnef_tui.tui.screens.browser import BrowserScreen
+from airnef_tui.tui.screens.no_camera import NoCameraScreen
+from airnef_tui.tui.screens.transfer import TransferScreen
+from airnef_tui.tui.widgets.preview_list import PreviewList
+from airnef_tui.tui.widgets.spec_field import SpecField
+from tui_pilot import (
+    SIZE, browser_with_files, file_list, preview_lines, preview_pane, static_text, type_spec,
+    wait_until,
+)
+
+
+def card_files(sim):
+    """The simulated card's files in the browser's order (oldest first, then camera path)."""
+    return sorted(sim.card.files(), key=lambda obj: (obj.captured, obj.camera_path))
+
+
+async def test_the_cards_files_appear_with_size_and_capture_time(start_camera, make_app):
+    sim = start_camera(files=6)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        files = file_list(pilot)
+        expected = card_files(sim)
+        assert files.option_count == len(expected)
+        for index, obj in enumerate(expected):
+            prompt = str(files.get_option_at_index(index).prompt)
+            assert obj.camera_path in prompt
+            assert size(obj.size) in prompt
+            assert obj.captured.strftime("%Y-%m-%d %H:%M:%S") in prompt
+            assert "✓" not in prompt
+        assert "D7200" in static_text(pilot, "#camera-line")
+        assert "6 files" in static_text(pilot, "#camera-line")
+        assert browser.focused is files
+
+
+async def test_space_a_and_n_select_files(start_camera, make_app):
+    sim = start_camera(files=6)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("space", "down", "down", "space")
+        assert file_list(pilot).selected_indexes == [0, 2]
+        assert static_text(pilot, "#selection-status").startswith("2 of 6 selected")
+        await pilot.press("a")
+        assert file_list(pilot).selected_indexes == list(range(6))
+        await pilot.press("n")
+        assert file_list(pilot).selected_indexes == []
+
+
+async def test_typing_a_spec_previews_the_selected_files_targets(start_camera, make_app,
+                                                                 output_dir):
+    sim = start_camera(files=6)
+    expected = card_files(sim)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("space", "down", "down", "space")
+        await pilot.pause(0.3)
+        assert preview_lines(pilot) == [f"1   {expected[0].name}", f"2   {expected[2].name}"]
+
+        await type_spec(pilot, "name-spec", "@capturedate@-@filename@")
+        await type_spec(pilot, "dir-spec", "@capturedate_y@")
+        wanted = [f"{obj.captured:%Y}/{obj.captured:%Y%m%d}-{obj.name}"
+                  for obj in (expected[0], expected[2])]
+        model = preview_pane(pilot).model
+        assert isinstance(model, PreviewModel)
+        assert model.targets == wanted
+        assert preview_lines(pilot) == [f"1   {wanted[0]}", f"2   {wanted[1]}"]
+        assert model.output_dir == output_dir
+        assert static_text(pilot, "#preview-status") == "2 to download"
+
+
+async def test_the_preview_colours_each_part_by_what_produced_it(start_camera, make_app):
+    sim = start_camera(files=2)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("space")
+        await type_spec(pilot, "name-spec", "@capturedate@-@filename@")
+        preview = pilot.app.screen.query_one(PreviewList)
+        line = preview.line_text(0)
+        date = line.plain.index("2024")
+        dash = date + len("20240501")
+        name = dash + 1
+
+        def style_at(offset: int):
+            return next(span.style for span in line.spans if span.start <= offset < span.end)
+
+        assert style_at(date) == preview.category_style("capture")
+        assert style_at(dash) == preview.category_style("literal")
+        assert style_at(name) == preview.category_style("file")
+        assert len({str(style_at(date)), str(style_at(dash)), str(style_at(name))}) == 3
+
+
+async def test_collisions_are_marked_with_what_would_happen(start_camera, make_app):
+    sim = start_camera(files=6)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("a")
+        await type_spec(pilot, "name-spec", "photo.@filename_ext@")
+        lines = preview_lines(pilot)
+        jpgs = [line for line in lines if "photo.JPG" in line]
+        later = jpgs[1].split()[0]
+        assert jpgs[0] == f"1 ! photo.JPG  same target as row {later}, which would come after it"
+        assert jpgs[1] == f"{later} ! photo.JPG  same target as row 1 → would become " \
+                          "photo-new-1.JPG"
+        assert jpgs[2].endswith("→ would become photo-new-2.JPG")
+        assert "with a taken name (!)" in static_text(pilot, "#preview-status")
+
+
+async def test_a_file_the_spec_cannot_name_is_shown_as_an_error(start_camera, make_app,
+                                                                tmp_path):
+    card = tmp_path / "card"
+    (card / "DCIM" / "100TEST").mkdir(parents=True)
+    (card / "ROOT.JPG").write_bytes(b"\xff\xd8root\xff\xd9")
+    (card / "DCIM" / "100TEST" / "INNER.JPG").write_bytes(b"\xff\xd8inner\xff\xd9")
+    sim = start_camera(profile="generic", dirs=[card])
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("a")
+        await type_spec(pilot, "name-spec", "@camerafolder@")  # empty for a file at the root
+        lines = preview_lines(pilot)
+        assert any(line.startswith(("1 ✗ ROOT.JPG: ", "2 ✗ ROOT.JPG: ")) for line in lines)
+        assert any(line.endswith("100TEST") for line in lines)
+        assert "1 without a usable name (✗)" in static_text(pilot, "#preview-status")
+
+
+async def test_an_invalid_spec_is_underlined_explained_and_blocks_the_download(
+        start_camera, make_app, output_dir):
+    sim = start_camera(files=3)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("a")
+        await type_spec(pilot, "name-spec", "@capturedate@-@nosuch@")
+        field = browser.query_one("#name-spec", SpecField)
+        assert field.error is not None
+        assert (field.error.position, field.error.end) == (14, 22)
+        caption = static_text(pilot, "#name-spec .spec-error")
+        assert caption.startswith("✗ columns 15-22: ")
+        assert "nosuch" in caption
+        assert field.query_one(".spec-error").display
+        rendered = field.input._value  # what the input draws: the bad span underlined
+        assert any(span.start == 14 and span.end == 22 and "underline" in str(span.style)
+                   for span in rendered.spans)
+        assert browser.query_one(PreviewList).has_class("-stale")
+
+        file_list(pilot).focus()
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        assert isinstance(pilot.app.screen, BrowserScreen)
+        assert any("Fix the name spec first" in n.message for n in pilot.app._notifications)
+        assert not output_dir.exists()
+
+        field.input.value = "@capturedate@-@filename@"  # fixed: the error goes away
+        await pilot.pause(0.3)
+        assert field.error is None
+        assert not field.query_one(".spec-error").display
+        assert not browser.query_one(PreviewList).has_class("-stale")
+
+
+async def test_d_without_a_selection_explains_instead_of_starting(start_camera, make_app):
+    sim = start_camera(files=2)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        assert not isinstance(pilot.app.screen, TransferScreen)
+        assert any("Select files first" in n.message for n in pilot.app._notifications)
+
+
+async def test_letters_typed_in_a_spec_field_are_text_not_commands(start_camera, make_app):
+    sim = start_camera(files=2)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await type_spec(pilot, "name-spec", "and")
+        assert pilot.app.screen.query_one("#name-spec", SpecField).text == "and"
+        assert file_list(pilot).selected_indexes == []
+        assert isinstance(pilot.app.screen, BrowserScreen)
+
+
+async def test_a_preset_fills_both_specs(start_camera, make_app):
+    sim = start_camera(files=2)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("a")
+        browser.query_one("#preset", Select).value = "date-folders"
+        await pilot.pause(0.3)
+        assert browser.query_one("#name-spec", SpecField).text == ""
+        assert browser.query_one("#dir-spec", SpecField).text == \
+            "@capturedate_y@/@capturedate_iso@"
+        first = card_files(sim)[0]
+        assert preview_pane(pilot).model.targets[0] == \
+            f"{first.captured:%Y}/{first.captured:%Y-%m-%d}/{first.name}"
+        await type_spec(pilot, "dir-spec", "x")  # edited: no longer that preset
+        assert browser.query_one("#preset", Select).is_blank()
+
+
+async def test_an_unreachable_camera_is_explained_with_what_to_do(output_dir):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    access = CameraAccess(CameraAddress("127.0.0.1", port))
+    try:
+        async with AirnefApp(access, output_dir).run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: "Could not read" in static_text(
+                pilot, "#load-status"), "the failure to be shown")
+            status = static_text(pilot, "#load-status")
+            assert f"127.0.0.1:{port}" in status
+            assert "press r to try again" in status
+            await pilot.press("r")
+            assert pilot.app.screen.loading or "Could not read" in static_text(
+                pilot, "#load-status")
+    finally:
+        access.shutdown()
+
+
+async def test_without_a_camera_the_app_says_discovery_is_not_built_and_how_to_start():
+    async with AirnefApp().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NoCameraScreen)
+        text = static_text(pilot, "#no-camera")
+        assert "not built yet" in text
+        assert "airnef-tui --camera HOST[:PORT]" in text
+        assert "airnef-tui --demo" in text
+        await pilot.press("ctrl+q")
+    assert pilot.app.return_code == 0
+
