@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
-from e2e_support import TREE, address, basename, tree_of
+from e2e_support import TREE, address, basename, python_env, tree_of
 
 from airnef_tui.airnefcmd import main as airnefcmd
 
@@ -68,3 +70,18 @@ def test_airnef_style_refusal(run, start_sim, tmp_path):
     code, _, stderr = run("--ipaddress", address(sim), "--outputdir", tmp_path / "D")
     assert code == 4
     assert "Traceback" not in stderr and "refused" in stderr
+
+
+def test_airnefcmd_process_against_the_simulate_command(sim_process, card_tree, tmp_path):
+    """Both command lines as a user runs them: `airnef-tui simulate --dir` and `airnefcmd`."""
+    root, contents = card_tree
+    _, port = sim_process("--profile", "nikon", "--dir", root)
+    out = tmp_path / "D"
+    process = subprocess.run(
+        [sys.executable, "-m", "airnef_tui.airnefcmd", "--ipaddress", f"127.0.0.1:{port}",
+         "--extlist", "JPG", "--outputdir", str(out), "--ifexists", "skip",
+         "--downloadhistory", "ignore", "--transferorder", "newestfirst"],
+        capture_output=True, text=True, timeout=30, env=python_env())
+    assert process.returncode == 0, process.stderr
+    assert downloaded_in_order(process.stdout) == JPGS_NEWEST_FIRST
+    assert tree_of(out) == {basename(p): contents[p] for p in JPGS_NEWEST_FIRST}
