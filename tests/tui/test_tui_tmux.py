@@ -1,0 +1,76 @@
+"""End to end as a person sees it: `python -m airnef_tui --demo` in a real terminal (tmux),
+keys sent, the screen read back."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+class Tmux:
+    """One tmux server on its own socket, so nothing touches the user's sessions."""
+
+    def __init__(self, socket_name: str) -> None:
+        self.socket_name = socket_name
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", self.socket_name, *args], capture_output=True,
+                              text=True, check=check, timeout=10)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-J", "-t", "demo", check=False).stdout
+
+    def wait_for(self, pattern: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if re.search(pattern, text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{pattern!r} did not appear within {timeout} s; "
+                                     f"the screen:\n{text}")
+            time.sleep(0.1)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", "-t", "demo", key)
+            time.sleep(0.05)
+
+
+def test_the_demo_lists_downloads_and_quits_in_a_real_terminal(tmp_path, isolated_home):
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    tmux = Tmux(f"airnef-test-{os.getpid()}")
+    command = " ".join([
+        "env", f"AIRNEF_TUI_HOME={shlex.quote(str(isolated_home))}",
+        f"TMPDIR={shlex.quote(str(tmp_path))}", "TERM=xterm-256color",
+        shlex.quote(sys.executable), "-m", "airnef_tui", "--demo",
+    ])
+    try:
+        tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", "120", "-y", "36",
+                 "-c", str(CHECKOUT), command)
+        tmux.run("set-option", "-t", "demo", "remain-on-exit", "on")
+        tmux.wait_for(r"DSC_0001\.JPG", timeout=10)
+        tmux.keys("Space", "Down", "Space")
+        tmux.wait_for(r"2 of 40 selected", timeout=5)
+        tmux.keys("d")
+        done = tmux.wait_for(r"Done: 2 downloaded, 0 failed", timeout=10)
+        assert "Downloading 2 selected file(s)" in done
+        tmux.keys("C-q")
+        final = tmux.wait_for(r"the downloaded photos are in \S+", timeout=10)
+        folder = Path(re.search(r"the downloaded photos are in (\S+)", final).group(1))
+        assert folder.is_relative_to(tmp_path)
+        assert sorted(path.name for path in folder.iterdir()) == [
+            "DSC_0001.JPG", "DSC_0001.NEF"]
+    finally:
+        tmux.run("kill-server", check=False)
