@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from e2e_support import address, tree_of
+from e2e_support import BASE_TIME, address, tree_of, write_card
 
 PROFILES = ("generic", "nikon", "canon", "sony")
 
@@ -119,3 +119,17 @@ def test_history_is_per_shot_and_per_camera(start_sim, card_tree, cli, tmp_path)
     result = cli("get", address(other_body), "-o", out, "--json", "--ext", "NEF")
     assert result.summary["downloaded"] == 1
     assert (out / "A002-new-2.NEF").read_bytes() == contents["DCIM/100TEST/A002.NEF"]
+
+
+def test_an_empty_file_downloads_and_is_remembered(start_sim, cli, tmp_path):
+    card = tmp_path / "card"
+    made = write_card(card, {"DCIM/100TEST/EMPTY.JPG": (0, BASE_TIME),
+                             "DCIM/100TEST/A.JPG": (7000, BASE_TIME + 1)})
+    sim = start_sim(dirs=[card])
+    out = tmp_path / "out"
+    result = cli("get", address(sim), "-o", out, "--json")
+    assert result.code == 0, result.err
+    assert tree_of(out) == {"EMPTY.JPG": b"", "A.JPG": made["DCIM/100TEST/A.JPG"]}
+    assert int((out / "EMPTY.JPG").stat().st_mtime) == int(BASE_TIME)
+    again = cli("get", address(sim), "-o", out, "--json")
+    assert again.summary["skipped"] == 2
