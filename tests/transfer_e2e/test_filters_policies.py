@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -326,14 +327,19 @@ def test_retries_reconnect_and_give_up(start_sim, card_tree, cli, tmp_path):
     root, _ = card_tree
     sim = start_sim(dirs=[root], rate=1_000_000)
     out = tmp_path / "out"
-    # The camera goes away for good mid-run: each of the 2 retries fails, then exit 3.
-    stopper = threading.Timer(0.4, sim.stop)
+    # The camera goes away for good once the first file is under way: each of the 2 retries
+    # fails, then exit 3.
+    def switch_off_mid_run() -> None:
+        deadline = time.monotonic() + 20
+        while not sim.stats.reads and time.monotonic() < deadline:
+            time.sleep(0.01)
+        sim.stop()
+
+    stopper = threading.Thread(target=switch_off_mid_run, daemon=True)
     stopper.start()
-    try:
-        result = cli("get", address(sim), "-o", out, "--retries", "2", "--retry-delay", "0.1",
-                     "--connect-timeout", "1", "--io-timeout", "1")
-    finally:
-        stopper.cancel()
+    result = cli("get", address(sim), "-o", out, "--retries", "2", "--retry-delay", "0.1",
+                 "--connect-timeout", "1", "--io-timeout", "1")
+    stopper.join()
 
     assert result.code == 3, result.err
     assert [line for line in result.out.splitlines() if "reconnecting" in line] == [
