@@ -23,6 +23,9 @@ MAX_FOLDERS = 65_536  # far beyond any card; bounds a camera that invents folder
 _NO_PARENT = (0, 0xFFFFFFFF)
 
 Skipped = Callable[[int, CameraError], None]
+#: prefetch(storage_id, handles) -> {handle: ObjectInfo} for any of those handles it can vouch
+#: for (e.g. from a cache of an earlier listing); the walk asks the camera for the rest.
+Prefetch = Callable[[int, list[int]], dict[int, ObjectInfo]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +50,10 @@ class _StoreWalk:
     """Collects ObjectInfo for every object of one store."""
 
     def __init__(self, session: CameraSession, storage_id: int, taken: set[int],
-                 on_skip: Skipped | None) -> None:
+                 on_skip: Skipped | None, prefetch: Prefetch | None = None) -> None:
         self.session = session
+        self.prefetch = prefetch
+        self.known: dict[int, ObjectInfo] = {}
         self.storage_id = storage_id
         self.taken = taken  # handles listed for earlier stores: a camera may ignore the storage
         self.on_skip = on_skip
@@ -70,7 +75,7 @@ class _StoreWalk:
                     or handle in _NO_PARENT):
                 continue
             try:
-                info = self.session.object_info(handle)
+                info = self.known.get(handle) or self.session.object_info(handle)
             except CameraError as error:
                 self.failed.add(handle)
                 self._skip(handle, error)
@@ -87,6 +92,8 @@ class _StoreWalk:
         except CameraError as error:
             self._skip(self.storage_id, error)
             return
+        if self.prefetch is not None:
+            self.known = self.prefetch(self.storage_id, list(top))
         pending = deque(self.add(top))
         expanded: set[int] = set()
         while pending and len(expanded) < MAX_FOLDERS:
@@ -137,8 +144,12 @@ class _StoreWalk:
         return found
 
 
-def list_files(session: CameraSession, *, on_skip: Skipped | None = None) -> list[CameraFile]:
+def list_files(session: CameraSession, *, on_skip: Skipped | None = None,
+               prefetch: Prefetch | None = None) -> list[CameraFile]:
     """Every file on every populated card, sorted by slot then path.
+
+    `prefetch` may supply ObjectInfo for the whole-store handle list (see `Prefetch`), so that a
+    second listing of a big card costs one GetObjectHandles instead of one request per object.
 
     Objects the camera cannot describe (OperationFailed, a malformed ObjectInfo) are left out and
     reported to `on_skip(handle, error)` (the storage id when a whole store cannot be listed);
@@ -149,7 +160,7 @@ def list_files(session: CameraSession, *, on_skip: Skipped | None = None) -> lis
     for storage_id in session.storage_ids():
         if not storage_is_present(storage_id):
             continue  # an empty slot
-        walk = _StoreWalk(session, storage_id, taken, on_skip)
+        walk = _StoreWalk(session, storage_id, taken, on_skip, prefetch)
         walk.run()
         files.extend(walk.files())
         taken.update(walk.infos)

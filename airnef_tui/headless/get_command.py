@@ -20,6 +20,7 @@ from airnef_tui.headless.exec_hook import ExecFailed, ExecHook, add_exec_options
 from airnef_tui.headless.job import (
     JobSettings, NoTransferList, camera_identity, run_timestamp, select_files, settings_from,
 )
+from airnef_tui.headless.listing import cached_prefetch
 from airnef_tui.headless.json_lines import JsonPrinter
 from airnef_tui.headless.progress_lines import LinePrinter
 from airnef_tui.headless.records import DownloadRecords
@@ -102,7 +103,8 @@ def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,
         records = DownloadRecords(conn, camera)
         if args.history == "clear":
             records.clear()
-        files = select_files(session, settings, args.camera_transfer_list)
+        files = select_files(session, settings, args.camera_transfer_list,
+                             prefetch=cached_prefetch(session, conn, camera))
         downloaded_at = run_timestamp()
         plan = plan_transfer(
             files, camera, settings.naming, downloaded_at=downloaded_at,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from airnef_tui.camera.catalogue import CameraFile, list_files
+from airnef_tui.camera.catalogue import CameraFile, Prefetch, list_files
 from airnef_tui.camera.errors import CameraError
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.headless.address import CameraAddress, parse_address
@@ -85,10 +85,12 @@ def camera_identity(session: CameraSession) -> CameraIdentity:
                           info.serial_number.strip())
 
 
-def select_files(session: CameraSession, settings: JobSettings,
-                 transfer_list: str) -> list[CameraFile]:
-    """The card's files after filters, or the camera's own transfer list when asked to use it."""
-    files = list_files(session, on_skip=_warn_skipped)
+def select_files(session: CameraSession, settings: JobSettings, transfer_list: str, *,
+                 prefetch: Prefetch | None = None) -> list[CameraFile]:
+    """The card's files after filters, or the camera's own transfer list when asked to use it.
+
+    `prefetch` (see `headless.listing.cached_prefetch`) spares a request per object."""
+    files = list_files(session, on_skip=_warn_skipped, prefetch=prefetch)
     if transfer_list != "ignore":
         picked = set(session.transfer_list())
         if picked:

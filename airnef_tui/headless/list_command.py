@@ -16,6 +16,7 @@ from airnef_tui.headless import options
 from airnef_tui.headless.job import (
     NoTransferList, camera_identity, run_timestamp, select_files, settings_from,
 )
+from airnef_tui.headless.listing import cached_prefetch
 from airnef_tui.headless.json_lines import emit
 from airnef_tui.headless.progress_lines import size
 from airnef_tui.headless.records import DownloadRecords
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         session = settings.open_session()
         camera = camera_identity(session)
         records = DownloadRecords(conn, camera)
-        files = select_files(session, settings, args.camera_transfer_list)
+        files = select_files(session, settings, args.camera_transfer_list,
+                             prefetch=cached_prefetch(session, conn, camera))
         downloaded_at = run_timestamp()
         in_history = records.lookup(files)
         plan = plan_transfer(files, camera, settings.naming, downloaded_at=downloaded_at,
