@@ -24,8 +24,8 @@ from typing import Literal
 from .compiled import CompiledSpec, ValueColumns
 from .errors import TargetError
 from .facts import FileFacts
-from .spans import Span
-from .target import apply_suffix, camera_name, check_suffix, plan_relative, unique_candidate
+from .spans import Rendered, Span
+from .target import apply_suffix, camera_name, check_suffix, plan_in_folder, unique_candidate
 
 IfExists = Literal["uniquename", "skip", "overwrite", "exit"]
 IF_EXISTS_POLICIES: tuple[IfExists, ...] = ("uniquename", "skip", "overwrite", "exit")
@@ -168,7 +168,8 @@ class PreviewModel:
                               Outcome.ERROR, None, target.message, warnings)
         spans: tuple[Span, ...] = ()
         if with_spans:
-            planned = plan_relative(facts, self.name_spec, self.dir_spec, self.suffix)
+            planned = plan_in_folder(facts, self._folder_rendered(index), self.name_spec,
+                                     self.suffix)
             if not isinstance(planned, TargetError):
                 spans = planned[1]
         group = self._groups.get(target, ())
@@ -213,6 +214,7 @@ class PreviewModel:
         if folders_changed:
             self._folders = None if self.dir_spec is None else \
                 self.dir_spec.render_column(self._files, self._columns)[0]
+            self._folder_renders: dict[int, Rendered] = {}
         names, folders, errors = self._names, self._folders, self._name_errors
         if folders is None:
             targets: list[str] = names
@@ -264,6 +266,15 @@ class PreviewModel:
             names = [apply_suffix(name, suffix, facts.camera_filename) if name else name
                      for name, facts in zip(names, files)]
         return names, errors
+
+    def _folder_rendered(self, index: int) -> Rendered | None:
+        """Row `index`'s folder with spans, kept while only the name spec changes."""
+        if self.dir_spec is None:
+            return None
+        rendered = self._folder_renders.get(index)
+        if rendered is None:
+            rendered = self._folder_renders[index] = self.dir_spec.render(self._files[index])
+        return rendered
 
     def _case_clashes(self, target: str) -> tuple[int, ...]:
         found = self._folded.get(target.casefold())

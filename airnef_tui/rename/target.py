@@ -16,7 +16,7 @@ from .compiled import CompiledSpec
 from .errors import TargetError
 from .facts import FileFacts
 from .pathsafe import clean_characters, fit_name, is_clean_component, safe_component
-from .spans import SANITIZED, SEPARATOR, SUFFIX, Span, rewrite_spans
+from .spans import SANITIZED, SEPARATOR, SUFFIX, Rendered, Span, rewrite_spans
 
 CAMERA_NAME = "filename"
 UNIQUE_MARKER = "-new-"
@@ -60,10 +60,14 @@ def plan_relative(facts: FileFacts, name_spec: CompiledSpec | None,
     specifier produced which characters, or why there is none."""
     if suffix:
         facts = facts.for_thumbnail(suffix)
-    folder, folder_spans = "", ()
-    if dir_spec is not None:
-        rendered_folder = dir_spec.render(facts)
-        folder, folder_spans = rendered_folder.text, rendered_folder.spans
+    folder = dir_spec.render(facts) if dir_spec is not None else None
+    return plan_in_folder(facts, folder, name_spec, suffix)
+
+
+def plan_in_folder(facts: FileFacts, folder: Rendered | None, name_spec: CompiledSpec | None,
+                   suffix: str = "") -> tuple[str, tuple[Span, ...]] | TargetError:
+    """`plan_relative` for facts already adjusted for `suffix` and a folder already rendered
+    (the preview keeps folders while the name spec is being typed)."""
     if name_spec is None:
         raw = facts.local_filename
         name = camera_name(raw)
@@ -76,12 +80,12 @@ def plan_relative(facts: FileFacts, name_spec: CompiledSpec | None,
         name, name_spans = rendered.text, list(rendered.spans)
     final = apply_suffix(name, suffix, facts.camera_filename)
     name_spans = rewrite_spans(list(name_spans), name, final, SUFFIX)
-    if not folder:
+    if folder is None or not folder.text:
         return final, tuple(name_spans)
-    offset = len(folder) + 1
-    spans = [*folder_spans, Span(len(folder), offset, SEPARATOR),
+    offset = len(folder.text) + 1
+    spans = [*folder.spans, Span(offset - 1, offset, SEPARATOR),
              *(Span(s.start + offset, s.end + offset, s.source) for s in name_spans)]
-    return _join(folder, final), tuple(spans)
+    return _join(folder.text, final), tuple(spans)
 
 
 def is_confined(relative: str) -> bool:
