@@ -395,6 +395,7 @@ class CompiledSpec:
 # start), or ends with a dot or a space (before a newline, or at the very end).
 _SUSPECT_START = re.compile(r"\n(?=[.\n]|(?i:CON|PRN|AUX|NUL|COM|LPT))")
 _SUSPECT_END_NEEDLES = (".\n", " \n")
+_SUSPECT_PARTIAL_END = re.compile(r"(?i:\.part)\n")  # reserved for downloads in progress
 _NAME_LIMIT = 255
 
 
@@ -416,6 +417,7 @@ def _suspect_rows(texts: list[str], longest: int | None = None) -> list[int]:
         while found >= 0:
             positions.append(found)
             found = joined.find(needle, found + 1)
+    positions.extend(match.start() for match in _SUSPECT_PARTIAL_END.finditer(joined))
     rows = set()
     if positions:
         starts = list(accumulate((len(text) + 1 for text in texts), initial=1))

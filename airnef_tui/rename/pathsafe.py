@@ -27,6 +27,9 @@ COMPONENT_TABLE: dict[int, str] = {
     # Lone surrogates (a camera's broken UTF-16) cannot be encoded, so cannot be written.
     **{code: REPLACEMENT for code in range(0xD800, 0xE000)},
     **{ord(char): REPLACEMENT for char in _ILLEGAL},
+    # Bidirectional controls make `photo\u202egpj.exe` display as `photoexe.jpg`: never keep them.
+    **{code: REPLACEMENT for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                      *range(0x2066, 0x206A))},
 }
 #: The same for a folder path: `/` separates folders, `\` too (airnef's Windows spelling).
 DIR_TABLE: dict[int, str] = {**COMPONENT_TABLE, ord("/"): "/", ord("\\"): "/"}
@@ -59,7 +62,8 @@ def is_clean_component(name: str) -> bool:
 
     Only meant for text whose characters were already cleaned with COMPONENT_TABLE.
     """
-    if not name or name[0] == "." or name[-1] in " .":
+    if not name or name[0] == "." or name[-1] in " ." or \
+            name[-5:].lower() == PARTIAL_SUFFIX:
         return False
     if name.isascii():
         if len(name) > MAX_NAME_BYTES:
@@ -70,11 +74,19 @@ def is_clean_component(name: str) -> bool:
     return name[0] not in _RESERVED_INITIALS or not _is_reserved(name)
 
 
+#: Downloads land through `<target>.part`; a target that itself ended so could be overwritten by
+#: another file's partial download, so such names get a `_` appended.
+PARTIAL_SUFFIX = ".part"
+
+
 def _fix_ends(name: str) -> str:
-    """No trailing dot or space (Windows drops them silently), no leading dot (a hidden file)."""
+    """No trailing dot or space (Windows drops them silently), no leading dot (a hidden file),
+    no `.part` ending (reserved for downloads in progress)."""
     name = name.rstrip(" .")
     if name.startswith("."):
         name = REPLACEMENT + name[1:]
+    if name.lower().endswith(PARTIAL_SUFFIX):
+        name += REPLACEMENT
     return name
 
 

@@ -7,9 +7,13 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rename_strategies import hostile_names
+import dataclasses
+from pathlib import Path
 
-from airnef_tui.rename import safe_component
+from rename_strategies import hostile_names, reference_facts
+
+from airnef_tui.rename import camera_name, compile_spec, plan_target, safe_component
+from airnef_tui.rename.preview import PreviewModel
 from airnef_tui.rename.pathsafe import (
     MAX_NAME_BYTES,
     clean_characters,
@@ -95,3 +99,31 @@ def test_quick_check_never_passes_a_name_that_would_change(text):
     text = clean_characters(text)
     if is_clean_component(text):
         assert safe_component(text) == text
+
+
+@pytest.mark.parametrize("name, safe", [
+    ("A.JPG.part", "A.JPG.part_"),
+    ("clip.PART", "clip.PART_"),
+    ("part", "part"),
+    ("A.partial", "A.partial"),
+])
+def test_names_ending_like_a_partial_download_are_kept_apart(name, safe):
+    """`<target>.part` holds a download in progress: a camera file named like one must not land
+    where another file's partial download is written (it would be overwritten)."""
+    assert safe_component(name) == safe
+    assert camera_name(name) == safe
+    spec = compile_spec("@filename@", "file")
+    facts = dataclasses.replace(reference_facts(), camera_filename=name, local_filename=name)
+    assert plan_target(facts, spec, None, Path("/out")) == Path("/out") / safe
+    assert plan_target(facts, None, None, Path("/out")) == Path("/out") / safe
+    for name_spec in (spec, None):  # the bulk path of the preview pane and the planner
+        preview = PreviewModel(Path("/out"), [facts], exists=lambda path: False,
+                               name_spec=name_spec)
+        assert preview.target(0) == safe
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u200f", "\u061c"])
+def test_bidirectional_controls_never_reach_a_name(control):
+    """They make `photo<RLO>gpj.exe` display as `photoexe.jpg`."""
+    assert control not in safe_component(f"photo{control}gpj.exe")
+    assert control not in camera_name(f"photo{control}gpj.exe")
