@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from airnef_tui.camera.catalogue import CameraFile, list_files
-from airnef_tui.camera.errors import CameraError
+from airnef_tui.camera.errors import CameraError, ConnectionLost
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.headless.address import CameraAddress
 from airnef_tui.headless.job import camera_identity, download_files, run_timestamp
@@ -68,12 +68,13 @@ class HistoryView:
 class CameraAccess:
     """Blocking camera work for the TUI's workers; `cancel` stops a download between pieces."""
 
-    def __init__(self, address: CameraAddress) -> None:
+    def __init__(self, address: CameraAddress, *, retries: int = RETRIES,
+                 retry_delay: float = RETRY_DELAY) -> None:
         self.address = address
         self.cancel = threading.Event()
         self._lock = threading.Lock()
         self._observer: Observer | None = None
-        self.link = CameraLink(self._open_session, retries=RETRIES, delay=RETRY_DELAY,
+        self.link = CameraLink(self._open_session, retries=retries, delay=retry_delay,
                                observer=self._forward, cancel=self.cancel)
 
     def _open_session(self) -> CameraSession:
@@ -87,22 +88,32 @@ class CameraAccess:
             self._observer(event)
 
     def load_catalogue(self) -> Catalogue:
-        """Connect if needed, list the card, and look every file up in the history."""
+        """Connect if needed, list the card, and look every file up in the history.
+
+        A session kept from an earlier listing may have died while the browser sat idle (the
+        camera's Wi-Fi slept): a lost connection is tried once more on a fresh session.
+        """
         with self._lock:
-            skipped: list[str] = []
             try:
-                session = self.link.session
-                camera = camera_identity(session)
-                files = list_files(session, on_skip=lambda handle, error: skipped.append(
-                    f"camera object {handle}: {error}"))
-                camera_name = session.camera_name
+                try:
+                    camera, camera_name, files, skipped = self._list_card()
+                except ConnectionLost:
+                    self.link.abandon()
+                    camera, camera_name, files, skipped = self._list_card()
             except CameraError:
-                self.link.abandon()  # a retry must start from a fresh session
+                self.link.abandon()  # the next try must start from a fresh session
                 raise
         files = BROWSER_FILTER.apply(files)
         history = self.read_history(camera, files)
         return Catalogue(camera, camera_name, self.address, files, history.earlier,
                          history.counters, skipped)
+
+    def _list_card(self) -> tuple[CameraIdentity, str, list[CameraFile], list[str]]:
+        skipped: list[str] = []
+        session = self.link.session
+        files = list_files(session, on_skip=lambda handle, error: skipped.append(
+            f"camera object {handle}: {error}"))
+        return camera_identity(session), session.camera_name, files, skipped
 
     @staticmethod
     def read_history(camera: CameraIdentity, files: Sequence[CameraFile]) -> HistoryView:

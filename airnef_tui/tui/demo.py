@@ -19,6 +19,7 @@ from airnef_tui.simulator import Simulator, SimulatorConfig
 
 DEMO_FILES = 40
 DEMO_RATE = 8 * 1024 * 1024  # bytes/s: a good Wi-Fi link, slow enough to watch the bars move
+DEMO_NOTE = "Demo: simulated camera"  # shown on screen next to the camera's name
 HOME_VARIABLE = "AIRNEF_TUI_HOME"
 INTERFACES_VARIABLE = "AIRNEF_TUI_INTERFACES"
 

@@ -34,13 +34,13 @@ def run_tui(args: argparse.Namespace) -> int:
 
     from airnef_tui.tui.app import AirnefApp
     from airnef_tui.tui.camera_access import CameraAccess
-    from airnef_tui.tui.demo import DemoCamera
+    from airnef_tui.tui.demo import DEMO_NOTE, DemoCamera
 
     if demo:
         with DemoCamera() as simulated:
             assert simulated.output_dir is not None
             access = CameraAccess(simulated.address)
-            code = _run(AirnefApp(access, simulated.output_dir, note="simulated camera (demo)"),
+            code = _run(AirnefApp(access, simulated.output_dir, note=DEMO_NOTE),
                         access)
         _mention_demo_downloads(simulated.output_dir)
         return code

@@ -40,7 +40,7 @@ def make_app(output_dir):
     accesses: list[CameraAccess] = []
 
     def make(sim: Simulator) -> AirnefApp:
-        access = CameraAccess(CameraAddress(sim.host, sim.port))
+        access = CameraAccess(CameraAddress(sim.host, sim.port), retry_delay=0.2)
         accesses.append(access)
         return AirnefApp(access, output_dir)
 

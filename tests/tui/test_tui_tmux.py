@@ -57,11 +57,17 @@ def test_the_demo_lists_downloads_and_quits_in_a_real_terminal(tmp_path, isolate
         shlex.quote(sys.executable), "-m", "airnef_tui", "--demo",
     ])
     try:
+        # A fixed 120x36 window whether or not a client ever attaches, kept after the app
+        # exits so that its last words can be read.
         tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", "120", "-y", "36",
-                 "-c", str(CHECKOUT), command)
-        tmux.run("set-option", "-t", "demo", "remain-on-exit", "on")
+                 "-c", str(CHECKOUT), command, ";",
+                 "set-option", "-g", "window-size", "manual", ";",
+                 "set-option", "-t", "demo", "remain-on-exit", "on", ";",
+                 "resize-window", "-t", "demo", "-x", "120", "-y", "36")
         tmux.wait_for(r"DSC_0001\.JPG", timeout=10)
-        tmux.keys("Space", "Down", "Space")
+        tmux.keys("Space")
+        tmux.wait_for(r"1 of 40 selected", timeout=5)
+        tmux.keys("Down", "Space")
         tmux.wait_for(r"2 of 40 selected", timeout=5)
         tmux.keys("d")
         done = tmux.wait_for(r"Done: 2 downloaded, 0 failed", timeout=10)

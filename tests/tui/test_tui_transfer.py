@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import ProgressBar, RichLog
+from textual.widgets import Input, ProgressBar, RichLog
 
 from airnef_tui.tui.messages import TransferOutcome
 from airnef_tui.tui.screens.browser import BrowserScreen
@@ -133,6 +133,39 @@ async def test_escape_cancels_a_running_transfer_and_a_second_run_resumes(
         assert (output_dir / file.name).read_bytes() == sim.card.find(file.path).content()
         assert "continuing at" in static_text(pilot, "#current-label")
         assert transfer.ended.outcome is TransferOutcome.COMPLETED
+
+
+async def test_a_dropped_connection_is_shown_and_the_file_continues(start_camera, make_app,
+                                                                   output_dir):
+    sim = start_camera(files=2, drop_after_bytes=1_500_000)  # once, inside the second file
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("a", "d")
+        transfer = await finished_transfer(pilot)
+
+        lines = log_lines(transfer)
+        assert any(line.startswith("↻ Connection lost") and "attempt 1 of 3" in line
+                   for line in lines)
+        assert static_text(pilot, "#summary").startswith("Done: 2 downloaded, 0 failed")
+        for file in browser.catalogue.files:
+            assert (output_dir / file.name).read_bytes() == sim.card.find(file.path).content()
+
+
+async def test_an_output_folder_that_cannot_be_made_stops_with_the_reason(
+        start_camera, make_app, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    sim = start_camera(files=2)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        browser.query_one("#output", Input).value = str(blocker / "photos")
+        await pilot.press("a", "d")
+        transfer = await finished_transfer(pilot)
+
+        assert transfer.ended.outcome is TransferOutcome.STOPPED
+        summary = static_text(pilot, "#summary")
+        assert summary.startswith("Stopped: 0 downloaded")
+        assert f"cannot create {blocker / 'photos'}" in summary
 
 
 async def test_ctrl_q_during_a_download_quits_at_once(start_camera, make_app, output_dir):

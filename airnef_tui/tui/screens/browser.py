@@ -39,7 +39,7 @@ class BrowserScreen(Screen):
         super().__init__()
         self.access = access
         self.output_dir = output_dir
-        self.note = note  # e.g. "simulated camera (demo)"
+        self.note = note  # e.g. "Demo, simulated camera", shown before the camera's name
         self.catalogue: Catalogue | None = None
         self.loading = False
 
@@ -136,6 +136,8 @@ class BrowserScreen(Screen):
 
     def _update_camera_line(self) -> None:
         line = Text()
+        if self.note:
+            line.append(f"{self.note} · ", style="italic")
         catalogue = self.catalogue
         if catalogue is None:
             line.append(f"Camera at {self.access.address}", style="bold")
@@ -148,8 +150,6 @@ class BrowserScreen(Screen):
             line.append(f" · {len(catalogue.files)} files, {size(catalogue.total_bytes)}")
             if downloaded:
                 line.append(f" · {downloaded} ✓ already downloaded")
-        if self.note:
-            line.append(f" · {self.note}", style="italic")
         self.query_one("#camera-line", Static).update(line)
 
     # -- selection -------------------------------------------------------------------------------

@@ -62,10 +62,8 @@ class PreviewPane(Vertical):
         self._pending: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield SpecField("Name", "file", id="name-spec",
-                        placeholder="the camera's names, e.g. @capturedate@-@filename@")
-        yield SpecField("Folder", "dir", id="dir-spec",
-                        placeholder="none, e.g. @capturedate_y@/@capturedate_iso@")
+        yield SpecField("Name", "file", id="name-spec", placeholder="empty = the camera's names")
+        yield SpecField("Folder", "dir", id="dir-spec", placeholder="empty = no sub-folder")
         with Horizontal(classes="field-row"):
             yield Label("Preset", classes="field-label")
             yield Select([], prompt="choose a preset to fill both specs", compact=True,
