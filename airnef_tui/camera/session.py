@@ -8,8 +8,10 @@ session is finished and the caller reconnects with a new one, resuming a downloa
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import BinaryIO
 
 from airnef_tui.camera.channel import DATA_PIECE
@@ -18,12 +20,17 @@ from airnef_tui.camera.errors import (
     CameraError, CameraProtocolError, CameraRefused, ConnectionLost, DownloadCancelled,
     OperationFailed, refusal_advice,
 )
-from airnef_tui.camera.vendors import GENERIC, Vendor, supports, vendor_for
+from airnef_tui.camera.vendors import (
+    CANON_EOS_PROP_CAMERA_TIME, GENERIC, PROP_DATE_TIME, SONY_SDIO_PARAM, Vendor, advertises,
+    supports, vendor_for,
+)
 from airnef_tui.ptpip import (
     ALL_STORAGES, DEFAULT_PORT, Data, DataPhase, DeviceInfo, EndData, Event, ObjectInfo,
     ObjectProp, OpCode, OperationRequest, OperationResponse, ProbeRequest, ProbeResponse,
-    ProtocolError, ResponseCode, StartData, StorageInfo, code_name,
+    ProtocolError, ResponseCode, StartData, StorageInfo, code_name, format_ptp_datetime,
+    parse_ptp_datetime,
 )
+from airnef_tui.ptpip import wire
 from airnef_tui.ptpip.wire import Reader
 
 MIB = 1024 * 1024
@@ -32,6 +39,10 @@ MIN_SESSION_SECONDS = 1.0  # Nikon D7200/J5 cannot take the next Init after a sh
 SMALL_OBJECT_LIMIT = 256 * MIB  # get_object/thumb/get_partial buffer in memory; download streams
 _OK = ResponseCode.OK
 _RETRY_PAUSE = 0.25
+
+# `--log-level debug` shows every operation and response here. The check costs one cached
+# `isEnabledFor` per operation (not per packet), so downloads pay nothing measurable when off.
+_log = logging.getLogger("airnef_tui.camera.ptp")
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -194,6 +205,10 @@ class CameraSession:
         """
         channel = self._connection().command
         tid = self._next_tid() if tid is None else tid
+        debug = _log.isEnabledFor(logging.DEBUG)
+        if debug:
+            _log.debug("→ %s tid %d params %s%s", code_name(OpCode, opcode), tid, _hex(params),
+                       f", {len(data_out)} data bytes out" if data_out is not None else "")
         if data_out is None:
             channel.send(OperationRequest(opcode, tid, params))
         else:
@@ -233,6 +248,10 @@ class CameraSession:
                                         f"expected {tid}")
                     if announced is not None and not ended:
                         raise self._bad(f"response after {received} of {announced} data bytes")
+                    if debug:
+                        _log.debug("← %s tid %d params %s, %d data bytes in",
+                                   code_name(ResponseCode, packet.code), tid,
+                                   _hex(packet.params), received)
                     self._in_step = True
                     if sink_error is not None:
                         raise sink_error
@@ -334,7 +353,16 @@ class CameraSession:
                                   (handle, ObjectProp.OBJECT_SIZE), limit=64)
         return self._decode(lambda d: Reader(d).u64("ObjectSize"), data, "ObjectSize")
 
-    def thumb(self, handle: int) -> bytes:
+    def thumb(self, handle: int, *, large: bool = False) -> bytes:
+        """The camera's thumbnail; `large` asks for Nikon's screen-sized preview (GetLargeThumb),
+        which only Nikon bodies have: OperationFailed(OperationNotSupported) elsewhere."""
+        if large:
+            if self.vendor.make != "nikon" and not supports(self.device_info,
+                                                            OpCode.NIKON_GET_LARGE_THUMB):
+                raise OperationFailed(OpCode.NIKON_GET_LARGE_THUMB,
+                                      ResponseCode.OPERATION_NOT_SUPPORTED,
+                                      "only Nikon cameras have large thumbnails")
+            return self._request_data(OpCode.NIKON_GET_LARGE_THUMB, (handle,))
         return self._request_data(OpCode.GET_THUMB, (handle,))
 
     def get_object(self, handle: int, *, limit: int = SMALL_OBJECT_LIMIT) -> bytes:
@@ -355,6 +383,85 @@ class CameraSession:
 
     def set_device_prop(self, code: int, data: bytes) -> None:
         self._request(OpCode.SET_DEVICE_PROP_VALUE, (code,), data_out=bytes(data))
+
+    def operation(self, opcode: int, params: tuple[int, ...] = ()) -> bytes:
+        """Any operation without host data (a vendor's, say); returns its data phase, if any.
+
+        Raises OperationFailed when the camera answers anything but OK."""
+        return self._request_data(opcode, params)
+
+    def operation_with_data_out(self, opcode: int, params: tuple[int, ...],
+                                data: bytes) -> None:
+        """Any operation whose data phase goes from us to the camera (as `set_device_prop`)."""
+        self._request(opcode, params, data_out=bytes(data))
+
+    # ---- the camera's clock ----------------------------------------------------------------
+
+    def camera_clock(self) -> datetime | None:
+        """The DateTime property (0x5011): naive local time as cameras keep it (aware only if
+        the camera gave a zone); None when the camera's text is no usable date."""
+        data = self.get_device_prop(PROP_DATE_TIME)
+        text = self._decode(lambda d: Reader(d).ptp_string("DateTime"), data, "DateTime")
+        return self._decode(parse_ptp_datetime, text, "DateTime")
+
+    def set_camera_clock(self, moment: datetime) -> str:
+        """Set the camera's clock to `moment` (an aware datetime); returns the way it was set.
+
+        Canon EOS bodies that advertise 0x9110 get their clock property (0xD17C, UTC Unix time)
+        through it; every other camera gets the standard DateTime property as local time.
+        Raises OperationFailed when the camera refuses."""
+        opcode = self.vendor.clock_op
+        if opcode is not None and advertises(self.device_info, opcode):
+            data = (wire.u32(12) + wire.u32(CANON_EOS_PROP_CAMERA_TIME)
+                    + wire.u32(int(moment.timestamp())))
+            self.operation_with_data_out(opcode, (), data)
+            return f"{code_name(OpCode, opcode)}, property 0x{CANON_EOS_PROP_CAMERA_TIME:04X}"
+        local = moment.astimezone().replace(tzinfo=None)
+        text = format_ptp_datetime(local, tenths=self.vendor.dates_with_tenths)
+        self.set_device_prop(PROP_DATE_TIME, wire.ptp_string(text))
+        return f"DateTime property 0x{PROP_DATE_TIME:04X}"
+
+    # ---- vendor chores ---------------------------------------------------------------------
+
+    @property
+    def can_sleep(self) -> bool:
+        """True for cameras that can be put to sleep on request (Sony)."""
+        return self.vendor.sleep_payload is not None
+
+    def sony_sleep(self) -> None:
+        """Put a Sony to sleep: 0x9280 with the sleep payload, then 0x9281 (which must follow
+        every 0x9280, or later operations answer Busy). The camera then drops the connection,
+        so the session ends here without a CloseSession it would not answer."""
+        payload = self.vendor.sleep_payload
+        if payload is None:
+            raise ValueError(f"a {self.vendor.make} camera cannot be put to sleep this way")
+        answers = (
+            (OpCode.SONY_SDIO_CONNECT,
+             self._exchange(OpCode.SONY_SDIO_CONNECT, (SONY_SDIO_PARAM,), data_out=payload)),
+            (OpCode.SONY_SDIO_GET_EXT_DEVICE_INFO,
+             self._exchange(OpCode.SONY_SDIO_GET_EXT_DEVICE_INFO, (SONY_SDIO_PARAM,),
+                            max_data=SMALL_OBJECT_LIMIT)),
+        )
+        for opcode, response in answers:
+            if response.code != _OK:
+                raise OperationFailed(opcode, response.code)
+        self._opened_at = None  # asleep: close() only closes the sockets
+
+    def poll_events(self) -> tuple[Event, ...]:
+        """Events the camera queues for a host to ask for (Nikon GetEvent), in order; () for
+        cameras without such an op. The event socket's `events` queue is the other source."""
+        opcode = self.vendor.event_poll_op
+        if opcode is None or not supports(self.device_info, opcode):
+            return ()
+        data = self._request_data(opcode)
+
+        def decode(raw: bytes) -> tuple[Event, ...]:
+            reader = Reader(raw)
+            count = reader.u16("event count")
+            return tuple(Event(reader.u16("event code"), 0, (reader.u32("event parameter"),))
+                         for _ in range(count))
+
+        return self._decode(decode, data, "GetEvent") if data else ()
 
     def transfer_list(self) -> tuple[int, ...]:
         """Handles the user picked on the camera (Nikon); empty when there is no such list."""
@@ -470,3 +577,7 @@ class CameraSession:
             raise lost.at_offset(position) from lost
         if position != size:
             raise self._bad(f"GetObject of handle {handle} gave {position} of {size} bytes")
+
+
+def _hex(params: tuple[int, ...]) -> str:
+    return "(" + ", ".join(f"0x{p:X}" for p in params) + ")"

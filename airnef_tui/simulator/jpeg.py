@@ -23,6 +23,7 @@ from airnef_tui.simulator.virtual_file import Filler, Part
 
 PHOTO_SIZE = (320, 240)
 THUMB_SIZE = (160, 120)
+LARGE_THUMB_SIZE = (640, 424)  # Nikon's GetLargeThumb: a screen-sized preview
 THUMB_BYTES = 8192  # every thumbnail is padded to this, so ObjectInfo can tell it unencoded
 IMAGE_VARIANTS = 12  # distinct pictures; files differ anyway by EXIF date and filler
 COM_MAX_PAYLOAD = 0xFFFF - 2  # a segment's u16 length counts itself
@@ -312,6 +313,16 @@ def jpeg_layout(seed: int, width: int, height: int, exif: tuple[str, str, dateti
 def thumbnail(seed: int) -> bytes:
     """The 160x120 JFIF thumbnail GetThumb serves, exactly THUMB_BYTES long."""
     return _thumbnail_variant(seed % IMAGE_VARIANTS)
+
+
+def large_thumbnail(seed: int) -> bytes:
+    """The 640x424 JFIF preview Nikon's GetLargeThumb serves."""
+    return _large_thumbnail_variant(seed % IMAGE_VARIANTS)
+
+
+@lru_cache(maxsize=IMAGE_VARIANTS)
+def _large_thumbnail_variant(variant: int) -> bytes:
+    return b"\xff\xd8" + _jfif() + _image_body(variant, *LARGE_THUMB_SIZE)
 
 
 @lru_cache(maxsize=IMAGE_VARIANTS)

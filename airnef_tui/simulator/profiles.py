@@ -18,6 +18,9 @@ from airnef_tui.ptpip.codes import EventCode, ObjectFormat, OpCode, VendorExtens
 
 PROP_BATTERY_LEVEL = 0x5001
 PROP_DATE_TIME = 0x5011
+CANON_EOS_PROP_CAMERA_TIME = 0xD17C  # set through 0x9110 as UTC Unix time
+# Sony's 0x9280 data that, followed by 0x9281, puts the camera to sleep (ptpip.md section 5).
+SONY_SLEEP_PAYLOAD = bytes.fromhex("00000000" "05000000" "00000000" "00000000" "020030")
 
 NIKON_FOLDER_DATE = "19800000T000000"  # Nikon's impossible date on folders such as DCIM
 
@@ -109,7 +112,7 @@ PROFILES: dict[str, Profile] = {
         card_style=CardStyle("NCD72", "DSC_", "NEF", ObjectFormat.UNDEFINED),
         partial_64_opcode=OpCode.NIKON_GET_PARTIAL_OBJECT_EX,
         extra_operations=(
-            OpCode.NIKON_GET_EVENT, OpCode.NIKON_GET_TRANSFER_LIST,
+            OpCode.NIKON_GET_EVENT, OpCode.NIKON_GET_TRANSFER_LIST, OpCode.NIKON_GET_LARGE_THUMB,
             OpCode.NIKON_NOTIFY_FILE_ACQUISITION_START, OpCode.NIKON_NOTIFY_FILE_ACQUISITION_END,
         ),
         folder_date=NIKON_FOLDER_DATE,
@@ -127,6 +130,7 @@ PROFILES: dict[str, Profile] = {
         layout=DataLayout(piece=64 * 1024 - 12),
         card_style=CardStyle("CANON", "IMG_", "CR2", ObjectFormat.CANON_CR2),
         partial_64_opcode=OpCode.MTP_GET_PARTIAL_OBJECT_64,
+        extra_operations=(OpCode.CANON_EOS_SET_DEVICE_PROP_VALUE,),
         date_tenths=True,
         image_formats=(ObjectFormat.EXIF_JPEG, ObjectFormat.CANON_CR2),
     ),

@@ -31,6 +31,7 @@ from airnef_tui.simulator.data_phase import encode_data_phase, plan_packets
 from airnef_tui.simulator.device_props import PropertyError
 from airnef_tui.simulator.faults import Fault
 from airnef_tui.simulator.link import Link, LinkClosed
+from airnef_tui.simulator.profiles import SONY_SLEEP_PAYLOAD
 from airnef_tui.simulator.stats import ObjectRead
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class CommandSession:
         self.operation_count = 0
         self.object_bytes = 0
         self._sony_connect_pending = False
+        self._sony_going_to_sleep = False
         self._handlers: dict[int, Callable[[tuple[int, ...], bytes | None], Reply]] = {
             OpCode.GET_DEVICE_INFO: self._get_device_info,
             OpCode.OPEN_SESSION: self._open_session,
@@ -99,6 +101,7 @@ class CommandSession:
             OpCode.GET_OBJECT_INFO: self._get_object_info,
             OpCode.GET_OBJECT: self._get_object,
             OpCode.GET_THUMB: self._get_thumb,
+            OpCode.NIKON_GET_LARGE_THUMB: self._get_large_thumb,
             OpCode.DELETE_OBJECT: self._delete_object,
             OpCode.GET_DEVICE_PROP_DESC: self._get_device_prop_desc,
             OpCode.GET_DEVICE_PROP_VALUE: self._get_device_prop_value,
@@ -111,6 +114,7 @@ class CommandSession:
             OpCode.NIKON_GET_TRANSFER_LIST: self._nikon_get_transfer_list,
             OpCode.NIKON_NOTIFY_FILE_ACQUISITION_START: self._nikon_acquisition_start,
             OpCode.NIKON_NOTIFY_FILE_ACQUISITION_END: self._nikon_acquisition_end,
+            OpCode.CANON_EOS_SET_DEVICE_PROP_VALUE: self._canon_eos_set_device_prop_value,
             OpCode.SONY_SDIO_CONNECT: self._sony_connect,
             OpCode.SONY_SDIO_GET_EXT_DEVICE_INFO: self._sony_ext_device_info,
         }
@@ -190,6 +194,8 @@ class CommandSession:
         expects_data = (request.data_phase == DataPhase.OUT
                         or request.code in _DATA_OUT_OPERATIONS)
         incoming = self._receive_data() if expects_data else None
+        if incoming is not None:
+            self.sim.stats.record_data(request.code, incoming)
         if self.sim.config.latency_ms:
             self.sim.pause(self.sim.config.latency_ms / 1000)
         if expects_data and incoming is None:
@@ -197,6 +203,10 @@ class CommandSession:
         else:
             reply = self._dispatch(request, incoming)
         self._send_reply(request.transaction_id, reply)
+        if self._sony_going_to_sleep and request.code == OpCode.SONY_SDIO_GET_EXT_DEVICE_INFO:
+            self.sim.asleep.set()
+            log.info("connection #%d: put to sleep by the host", self.connection_number)
+            raise LinkClosed("the camera went to sleep")
 
     def _dispatch(self, request: OperationRequest, incoming: bytes | None) -> Reply:
         code = request.code
@@ -483,13 +493,20 @@ class CommandSession:
                              lambda n: (n & 0xFFFFFFFF, n >> 32))
 
     def _get_thumb(self, params: tuple[int, ...], incoming: bytes | None) -> Reply:
+        return self._thumb(params, OpCode.GET_THUMB, jpeg.thumbnail)
+
+    def _get_large_thumb(self, params: tuple[int, ...], incoming: bytes | None) -> Reply:
+        return self._thumb(params, OpCode.NIKON_GET_LARGE_THUMB, jpeg.large_thumbnail)
+
+    def _thumb(self, params: tuple[int, ...], opcode: int,
+               make: Callable[[int], bytes]) -> Reply:
         obj = self.sim.card.get(_param(params, 0))
         if obj is None:
             return Reply(ResponseCode.INVALID_OBJECT_HANDLE)
         if obj.is_folder:
             return Reply(NO_THUMBNAIL_PRESENT)
-        data = jpeg.thumbnail(obj.thumb_seed)
-        self.sim.stats.record_read(ObjectRead(OpCode.GET_THUMB, obj.handle, 0, len(data)))
+        data = make(obj.thumb_seed)
+        self.sim.stats.record_read(ObjectRead(opcode, obj.handle, 0, len(data)))
         return Reply(data=data)
 
     def _delete_object(self, params: tuple[int, ...], incoming: bytes | None) -> Reply:
@@ -531,10 +548,21 @@ class CommandSession:
         self.sim.transfer_list_remove(obj.handle)
         return Reply()
 
+    # -- handlers: Canon -------------------------------------------------------------------------
+
+    def _canon_eos_set_device_prop_value(self, params: tuple[int, ...],
+                                         incoming: bytes | None) -> Reply:
+        try:
+            self.sim.device_props.set_eos_value(incoming or b"")
+        except PropertyError as exc:
+            return Reply(exc.code)
+        return Reply()
+
     # -- handlers: Sony -------------------------------------------------------------------------
 
     def _sony_connect(self, params: tuple[int, ...], incoming: bytes | None) -> Reply:
         self._sony_connect_pending = True  # until 0x9281, as on the camera
+        self._sony_going_to_sleep = incoming == SONY_SLEEP_PAYLOAD  # asleep after the 0x9281
         return Reply()
 
     def _sony_ext_device_info(self, params: tuple[int, ...], incoming: bytes | None) -> Reply:

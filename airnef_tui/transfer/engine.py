@@ -197,7 +197,8 @@ class Engine:
         assert target is not None
         while True:
             try:
-                data = self.link.session.thumb(planned.file.handle)
+                data = self.link.session.thumb(planned.file.handle,
+                                               large=self.options.thumbnails == "large")
                 break
             except ConnectionLost as exc:
                 self.link.reconnect(exc)
