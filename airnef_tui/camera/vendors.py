@@ -6,9 +6,19 @@ or a quirk is one line, and so the session code reads the same for every camera.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
 from airnef_tui.ptpip import DeviceInfo, OpCode, ResponseCode
+
+#: The standard PTP DateTime device property: a PTP date string, the camera's local time.
+PROP_DATE_TIME = 0x5011
+#: Canon EOS clock property set through 0x9110 (data: u32 size 12, u32 this code, u32 UTC time).
+CANON_EOS_PROP_CAMERA_TIME = 0xD17C
+#: The parameter of Sony's 0x9280 / 0x9281 pair.
+SONY_SDIO_PARAM = 0x4
+#: The 0x9280 payload that puts a Sony to sleep: u32 x 4 {0, 5, 0, 0}, then bytes {2, 0, 0x30}.
+SONY_SLEEP_PAYLOAD = struct.pack("<4I", 0, 5, 0, 0) + bytes((2, 0, 0x30))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +37,13 @@ class Vendor:
     keep_alive_op: int = OpCode.GET_DEVICE_INFO
     # Canon writes dates with a tenths tail (`.0`); used when we send a date to the camera.
     dates_with_tenths: bool = False
+    # Canon EOS: the clock is set with this op (when advertised), not the standard DateTime prop.
+    clock_op: int | None = None
+    # Nikon: events the camera also queues for polling (GetEvent), for bodies whose event
+    # socket stays quiet.
+    event_poll_op: int | None = None
+    # Sony: the 0x9280 payload (then 0x9281) that puts the camera to sleep; None elsewhere.
+    sleep_payload: bytes | None = None
 
     def partial64_op(self, info: DeviceInfo | None) -> int | None:
         """The op for offsets at or beyond 4 GiB, or None: then only a whole GetObject reaches them."""
@@ -41,6 +58,11 @@ def supports(info: DeviceInfo | None, opcode: int) -> bool:
     return info is None or not info.operations_supported or opcode in info.operations_supported
 
 
+def advertises(info: DeviceInfo | None, opcode: int) -> bool:
+    """True only when DeviceInfo lists the op: for ops that change the camera, we do not guess."""
+    return info is not None and opcode in info.operations_supported
+
+
 GENERIC = Vendor("generic")
 NIKON = Vendor(
     "nikon",
@@ -49,9 +71,10 @@ NIKON = Vendor(
     object_info_retry_codes=frozenset({ResponseCode.GENERAL_ERROR, ResponseCode.DEVICE_BUSY}),
     object_info_retry_seconds=5.0,
     has_transfer_list=True,
+    event_poll_op=OpCode.NIKON_GET_EVENT,
 )
-CANON = Vendor("canon", dates_with_tenths=True)
-SONY = Vendor("sony")
+CANON = Vendor("canon", dates_with_tenths=True, clock_op=OpCode.CANON_EOS_SET_DEVICE_PROP_VALUE)
+SONY = Vendor("sony", sleep_payload=SONY_SLEEP_PAYLOAD)
 FUJIFILM = Vendor("fujifilm")
 
 _BY_MANUFACTURER = (("NIKON", NIKON), ("CANON", CANON), ("SONY", SONY), ("FUJIFILM", FUJIFILM))

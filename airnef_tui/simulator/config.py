@@ -33,6 +33,8 @@ class SimulatorConfig:
     latency_ms: float = 0  # delay before each operation's reply
     hostile_names: bool = False  # add objects with path-traversal and other hostile names
     sony_single_session: bool = True  # Sony's one session per run; tests may lift it
+    events: bool = True  # False: announce nothing (no ObjectAdded, Nikon's GetEvent stays empty)
+    clock_settable: bool = True  # False: setting the clock is refused (AccessDenied)
 
     def validate(self) -> None:
         if self.profile not in PROFILES:

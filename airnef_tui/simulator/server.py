@@ -50,7 +50,9 @@ class Simulator:
         self.stats = SimulatorStats()
         self.faults = FaultPlan(self.config.drop_after_bytes, self.config.stall_after_bytes,
                                 self.config.rate)
-        self.device_props = DeviceProperties(tenths=self.profile.date_tenths)
+        self.device_props = DeviceProperties(tenths=self.profile.date_tenths,
+                                             clock_settable=self.config.clock_settable)
+        self.asleep = threading.Event()  # set when a Sony was put to sleep (0x9280 + 0x9281)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._sessions: dict[int, CommandSession] = {}
@@ -249,7 +251,10 @@ class Simulator:
     # -- realtime changes -----------------------------------------------------------------------
 
     def broadcast(self, code: int, param: int) -> None:
-        """Send an event to every connected client (and queue it for Nikon's GetEvent)."""
+        """Send an event to every connected client (and queue it for Nikon's GetEvent), unless
+        this camera announces nothing (`events=False`: clients must find changes by polling)."""
+        if not self.config.events:
+            return
         with self._lock:
             sessions = list(self._sessions.values())
         for session in sessions:

@@ -28,6 +28,8 @@ class SimulatorStats:
     connections: int = 0  # TCP connections accepted
     refused: int = 0  # Init Fail answers sent
     operations: list[int] = field(default_factory=list)  # every opcode received, in order
+    # (opcode, bytes) of every host-to-camera data phase, in order (first MiB of each)
+    data_received: list[tuple[int, bytes]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record_read(self, read: ObjectRead) -> None:
@@ -37,6 +39,10 @@ class SimulatorStats:
     def record_operation(self, opcode: int) -> None:
         with self._lock:
             self.operations.append(opcode)
+
+    def record_data(self, opcode: int, data: bytes) -> None:
+        with self._lock:
+            self.data_received.append((opcode, data))
 
     def record_guid(self, guid: bytes) -> None:
         with self._lock:
