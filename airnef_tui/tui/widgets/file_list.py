@@ -21,7 +21,6 @@ from airnef_tui.headless.progress_lines import size
 
 DOWNLOADED_MARK = "✓"
 SIZE_WIDTH = 9
-WHEN_WIDTH = 19  # 2024-05-01 09:12:04
 
 
 def captured_text(file: CameraFile) -> str:
@@ -38,7 +37,7 @@ def file_prompt(file: CameraFile, earlier: Path | None, path_width: int,
     prompt = Text(no_wrap=True, overflow="ellipsis")
     prompt.append(f"{mark} ", style="bold green" if earlier is not None else "")
     prompt.append(f"{shown_path(file, several_slots):<{path_width}}  ")
-    prompt.append(f"{size(file.size):>{SIZE_WIDTH}}  ", style="dim" if earlier else "")
+    prompt.append(f"{size(file.size):>{SIZE_WIDTH}}  ", style="dim" if earlier is not None else "")
     prompt.append(captured_text(file), style="dim")
     return prompt
 

@@ -88,8 +88,6 @@ class PreviewPane(Vertical):
         self.query_one("#preset", Select).set_options(
             (f"{preset.name}: {preset.description}", preset.name) for preset in self.presets)
         self.query_one("#output-error").display = False
-        for field in self.query(SpecField):
-            field.query_one(".spec-error").display = False
         self.query_one("#legend", Static).update(self._legend())
         self._apply()
 

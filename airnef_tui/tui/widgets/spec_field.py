@@ -67,6 +67,9 @@ class SpecField(Vertical):
             yield field
         yield Static("", classes="spec-error")
 
+    def on_mount(self) -> None:
+        self.query_one(".spec-error").display = False
+
     @property
     def input(self) -> Input:
         return self.query_one(Input)
