@@ -1,4 +1,4 @@
-"""Fixtures for the simulator's own tests: simulators on 127.0.0.1 that always get stopped."""
+"""Fixtures for the simulator's own tests (`start_sim` comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from airnef_tui.simulator import Simulator, SimulatorConfig
-
-
-@pytest.fixture
-def start_sim():
-    """start_sim(**config): a started Simulator on a free loopback port, stopped afterwards."""
-    started: list[Simulator] = []
-
-    def start(**options) -> Simulator:
-        options.setdefault("port", 0)
-        options.setdefault("files", 4)
-        sim = Simulator(SimulatorConfig(**options)).start()
-        started.append(sim)
-        return sim
-
-    yield start
-    for sim in started:
-        sim.stop()
 
 
 def write_tree(root: Path, files: dict[str, int]) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ import sys
 import pytest
 from e2e_support import TREE, CliResult, python_env, write_card
 
-from airnef_tui.simulator import Simulator, SimulatorConfig
+from airnef_tui.simulator import Simulator
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -43,23 +43,15 @@ def short_minimum_session(monkeypatch):
 
 
 @pytest.fixture
-def start_sim():
-    """start_sim(**config): a started Simulator on a free loopback port, stopped afterwards
-    (tests/simulator/conftest.py's, with Sony's one-session rule lifted: most tests connect more
-    than once; a candidate for tests/conftest.py)."""
-    started: list[Simulator] = []
+def start_sim(start_sim):
+    """tests/conftest.py's start_sim with Sony's one-session rule lifted: most tests here connect
+    more than once."""
 
     def start(**options) -> Simulator:
-        options.setdefault("port", 0)
-        options.setdefault("files", 4)
         options.setdefault("sony_single_session", False)
-        sim = Simulator(SimulatorConfig(**options)).start()
-        started.append(sim)
-        return sim
+        return start_sim(**options)
 
-    yield start
-    for sim in started:
-        sim.stop()
+    return start
 
 
 @pytest.fixture

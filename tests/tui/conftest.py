@@ -6,27 +6,21 @@ from __future__ import annotations
 import pytest
 
 from airnef_tui.headless.address import CameraAddress
-from airnef_tui.simulator import Simulator, SimulatorConfig
+from airnef_tui.simulator import Simulator
 from airnef_tui.tui.app import AirnefApp
 from airnef_tui.tui.camera_access import CameraAccess
 
 
 @pytest.fixture
-def start_camera():
+def start_camera(start_sim):
     """start_camera(**config): a started simulated Nikon on a free loopback port."""
-    started: list[Simulator] = []
 
     def start(**options) -> Simulator:
-        options.setdefault("port", 0)
         options.setdefault("profile", "nikon")
         options.setdefault("files", 6)
-        sim = Simulator(SimulatorConfig(**options)).start()
-        started.append(sim)
-        return sim
+        return start_sim(**options)
 
-    yield start
-    for sim in started:
-        sim.stop()
+    return start
 
 
 @pytest.fixture
