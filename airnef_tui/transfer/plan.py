@@ -95,11 +95,14 @@ def file_facts(file: CameraFileLike, camera: CameraIdentity, *, downloaded_at: d
 def plan_transfer(files: Sequence[CameraFileLike], camera: CameraIdentity, naming: Naming, *,
                   downloaded_at: datetime, counters: Counters = Counters(),
                   already_downloaded: Callable[[CameraFileLike], Path | None] = lambda f: None,
-                  exists: Callable[[Path], bool] = os.path.lexists) -> list[PlannedFile]:
+                  exists: Callable[[Path], bool] = os.path.lexists,
+                  first_number: int = 1) -> list[PlannedFile]:
     """One PlannedFile per file, in the given (transfer) order.
 
     `already_downloaded(file)` returns the earlier target of a file found in the history (or
     None); files it recognises are skipped and take no number in the @dlnum@ sequence.
+    `first_number` is the @dlnum@ of the first file that is not: a realtime run plans each batch
+    of new shots on its own, and its numbering goes on from the previous batch.
     """
     plan: list[PlannedFile | None] = []
     fresh: list[tuple[int, CameraFileLike]] = []
@@ -112,7 +115,7 @@ def plan_transfer(files: Sequence[CameraFileLike], camera: CameraIdentity, namin
             plan.append(None)
     facts = [file_facts(file, camera, downloaded_at=downloaded_at, output_dir=naming.output_dir,
                         number=n, counters=counters)
-             for n, (_, file) in enumerate(fresh, 1)]
+             for n, (_, file) in enumerate(fresh, first_number)]
     model = PreviewModel(naming.output_dir, facts, exists=exists, policy=naming.if_exists,
                          suffix=naming.suffix, name_spec=naming.name_spec,
                          dir_spec=naming.dir_spec)
