@@ -44,6 +44,8 @@ class Vendor:
     event_poll_op: int | None = None
     # Sony: the 0x9280 payload (then 0x9281) that puts the camera to sleep; None elsewhere.
     sleep_payload: bytes | None = None
+    # Sony: one PTP/IP session per entry into "Send to Computer"; the user must re-enter it.
+    one_session_per_entry: bool = False
 
     def partial64_op(self, info: DeviceInfo | None) -> int | None:
         """The op for offsets at or beyond 4 GiB, or None: then only a whole GetObject reaches them."""
@@ -74,7 +76,7 @@ NIKON = Vendor(
     event_poll_op=OpCode.NIKON_GET_EVENT,
 )
 CANON = Vendor("canon", dates_with_tenths=True, clock_op=OpCode.CANON_EOS_SET_DEVICE_PROP_VALUE)
-SONY = Vendor("sony", sleep_payload=SONY_SLEEP_PAYLOAD)
+SONY = Vendor("sony", sleep_payload=SONY_SLEEP_PAYLOAD, one_session_per_entry=True)
 FUJIFILM = Vendor("fujifilm")
 
 _BY_MANUFACTURER = (("NIKON", NIKON), ("CANON", CANON), ("SONY", SONY), ("FUJIFILM", FUJIFILM))

@@ -8,6 +8,7 @@ beyond retries · 4 camera refused us · 130 interrupted (the .part is kept and 
 from __future__ import annotations
 
 import argparse
+import functools
 import signal
 import sys
 import threading
@@ -16,19 +17,23 @@ from pathlib import Path
 from airnef_tui.camera.errors import CameraError, CameraRefused
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
+from airnef_tui.headless.camera_chores import add_chore_options, finish_with_camera, sync_clock
 from airnef_tui.headless.exec_hook import ExecFailed, ExecHook, add_exec_options, exec_hook_from
 from airnef_tui.headless.job import (
-    JobSettings, NoTransferList, camera_identity, run_timestamp, select_files, settings_from,
+    JobSettings, NoTransferList, RunNumbering, camera_identity, choose_files, download_files,
+    list_card, select_files, settings_from,
 )
-from airnef_tui.headless.listing import cached_prefetch
 from airnef_tui.headless.json_lines import JsonPrinter
+from airnef_tui.headless.listing import cached_prefetch
+from airnef_tui.headless.log_level import add_log_options, chosen_level, debug_logging
+from airnef_tui.headless.new_files import NewFileFinder
 from airnef_tui.headless.progress_lines import LinePrinter
+from airnef_tui.headless.realtime import add_realtime_options, run_realtime
 from airnef_tui.headless.records import DownloadRecords
+from airnef_tui.headless.tracked_sessions import TrackedSessions
 from airnef_tui.state.db import open_database
-from airnef_tui.transfer.engine import Engine, EngineOptions, LocalWriteError, RunStopped
+from airnef_tui.transfer.engine import LocalWriteError, RunStopped
 from airnef_tui.transfer.link import CameraLink, RunCancelled
-from airnef_tui.transfer.plan import PlannedFile, plan_transfer
-from airnef_tui.transfer.resume import ResumeLedger
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,9 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--retry-delay", type=options.positive_float, default=5.0, metavar="S",
                        help="seconds between reconnection attempts (default 5)")
     add_exec_options(parser)
+    add_realtime_options(parser)
+    add_chore_options(parser)
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per line instead of progress for people")
-    parser.add_argument("-v", "--verbose", action="store_true", help="say more about each file")
+    add_log_options(parser)
 
 
 def _fail(message: str, code: ExitCode) -> int:
@@ -53,7 +60,12 @@ def _fail(message: str, code: ExitCode) -> int:
     return code
 
 
-def run(args: argparse.Namespace) -> int:
+def _warn(message: str) -> None:
+    print(f"airnef-tui: warning: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> int:
+    """`cancel` stops the run as SIGTERM does (for callers that run `get` in a thread)."""
     output_dir = Path(args.output).expanduser().absolute()
     try:
         settings = settings_from(args, output_dir)
@@ -66,13 +78,18 @@ def run(args: argparse.Namespace) -> int:
                      ExitCode.SOME_FAILED)
     if args.retries < 0:
         return _fail("--retries must be 0 or more", ExitCode.BAD_ARGUMENTS)
-    observer = JsonPrinter() if args.json else LinePrinter(verbose=args.verbose)
-    cancel = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: cancel.set())
-    link = CameraLink(settings.open_session, retries=args.retries, delay=args.retry_delay,
+    level = chosen_level(args)
+    observer = (JsonPrinter() if args.json
+                else LinePrinter(verbose=level in ("verbose", "debug")))
+    cancel = cancel or threading.Event()
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda *_: cancel.set()) if in_main_thread else None
+    sessions = TrackedSessions(settings.open_session)
+    link = CameraLink(sessions, retries=args.retries, delay=args.retry_delay,
                       observer=observer, cancel=cancel)
     try:
-        return _download(args, settings, link, observer, hook)
+        with debug_logging(level == "debug"):
+            return _download(args, settings, link, sessions, observer, hook)
     except CameraRefused as exc:
         return _fail(str(exc), ExitCode.REFUSED)
     except NoTransferList as exc:
@@ -91,40 +108,40 @@ def run(args: argparse.Namespace) -> int:
                      ExitCode.INTERRUPTED)
     finally:
         link.close()
-        signal.signal(signal.SIGTERM, previous)
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
-def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink, observer,
-              hook: ExecHook | None) -> int:
+def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,
+              sessions: TrackedSessions, observer, hook: ExecHook | None) -> int:
     conn = open_database()
     try:
         session = link.session
         camera = camera_identity(session)
+        sync_clock(session, args.clock_sync, observer.note, _warn)
         records = DownloadRecords(conn, camera)
         if args.history == "clear":
             records.clear()
-        files = select_files(session, settings, args.camera_transfer_list,
-                             prefetch=cached_prefetch(session, conn, camera))
-        downloaded_at = run_timestamp()
-        plan = plan_transfer(
-            files, camera, settings.naming, downloaded_at=downloaded_at,
-            counters=records.counters(downloaded_at),
-            already_downloaded=records.lookup(files) if args.history != "ignore" else _never)
-
-        def on_downloaded(planned: PlannedFile, final: Path) -> None:
-            if settings.naming.thumbnails is None:  # a thumbnail is not the file: not history
-                records.remember(planned, final, downloaded_at)
-            if hook is not None:
-                hook.after(planned, final)
-
-        engine = Engine(link, ResumeLedger(conn),
-                        EngineOptions(str(camera), camera.key, settings.naming.thumbnails),
-                        observer, on_downloaded=on_downloaded)
-        summary = engine.run(plan)
-        return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
+        download = functools.partial(
+            download_files, link, conn, camera, naming=settings.naming,
+            use_history=args.history != "ignore",
+            after_each=hook.after if hook is not None else None,
+            numbering=RunNumbering.starting_now(records))
+        prefetch = cached_prefetch(session, conn, camera)
+        if args.realtime == "disabled":
+            files = select_files(session, settings, args.camera_transfer_list, prefetch=prefetch)
+            summary = download(files, observer=observer)
+            return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
+        run_realtime(
+            args.realtime, args.realtime_poll, link=link, sessions=sessions,
+            finder=NewFileFinder(settings.filter, list_card), first_prefetch=prefetch,
+            choose=lambda files: choose_files(link.session, settings, args.camera_transfer_list,
+                                              files),
+            download=lambda files, observer: download(files, observer=observer),
+            observer=observer, note=observer.note)
     finally:
-        conn.close()
-
-
-def _never(file) -> None:
-    return None
+        try:
+            finish_with_camera(sessions.current, args.camera_sleep_when_done == "yes",
+                               observer.note, _warn)
+        finally:
+            conn.close()

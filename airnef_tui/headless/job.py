@@ -26,7 +26,9 @@ from airnef_tui.transfer.engine import Engine, EngineOptions
 from airnef_tui.transfer.events import Observer, Summary
 from airnef_tui.transfer.filters import CameraFileLike, FileFilter
 from airnef_tui.transfer.link import CameraLink
-from airnef_tui.transfer.plan import CameraIdentity, Naming, PlannedFile, plan_transfer
+from airnef_tui.transfer.plan import (
+    Action, CameraIdentity, Counters, Naming, PlannedFile, plan_transfer,
+)
 from airnef_tui.transfer.resume import ResumeLedger
 
 
@@ -90,7 +92,17 @@ def select_files(session: CameraSession, settings: JobSettings, transfer_list: s
     """The card's files after filters, or the camera's own transfer list when asked to use it.
 
     `prefetch` (see `headless.listing.cached_prefetch`) spares a request per object."""
-    files = list_files(session, on_skip=_warn_skipped, prefetch=prefetch)
+    return choose_files(session, settings, transfer_list, list_card(session, prefetch=prefetch))
+
+
+def list_card(session: CameraSession, *, prefetch: Prefetch | None = None) -> list[CameraFile]:
+    """Every file on the camera's cards, objects it cannot describe skipped with a warning."""
+    return list_files(session, on_skip=_warn_skipped, prefetch=prefetch)
+
+
+def choose_files(session: CameraSession, settings: JobSettings, transfer_list: str,
+                 files: list[CameraFile]) -> list[CameraFile]:
+    """`files` (the whole card) narrowed as `select_files` says."""
     if transfer_list != "ignore":
         picked = set(session.transfer_list())
         if picked:
@@ -111,22 +123,42 @@ def run_timestamp() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+@dataclass
+class RunNumbering:
+    """The @dl…@ facts of one run: its download time, the history's counters when it started,
+    and the @dlnum@ the next new file gets. A realtime `get` plans batch after batch of new
+    shots with one of these, so that numbering goes on across batches as within one plan."""
+
+    downloaded_at: datetime
+    counters: Counters
+    next_number: int = 1
+
+    @classmethod
+    def starting_now(cls, records: DownloadRecords) -> RunNumbering:
+        downloaded_at = run_timestamp()
+        return cls(downloaded_at, records.counters(downloaded_at))
+
+
 def download_files(link: CameraLink, conn: sqlite3.Connection, camera: CameraIdentity,
                    files: Sequence[CameraFileLike], naming: Naming, observer: Observer, *,
                    use_history: bool = True,
-                   after_each: Callable[[PlannedFile, Path], None] | None = None) -> Summary:
+                   after_each: Callable[[PlannedFile, Path], None] | None = None,
+                   numbering: RunNumbering | None = None) -> Summary:
     """Plan `files` and download them: history, numbering, resume and landing exactly as `get`.
 
     The TUI calls this with the files a person picked, so a download started from the browser
     makes the same decisions as `get` with the same specs. `after_each(planned, final)` runs once
-    a file is on disk and recorded (e.g. `get`'s --exec hook). Raises what `Engine.run` raises.
+    a file is on disk and recorded (e.g. `get`'s --exec hook). `numbering` continues an earlier
+    plan's (a new one starts now by default). Raises what `Engine.run` raises.
     """
     records = DownloadRecords(conn, camera)
-    downloaded_at = run_timestamp()
+    numbering = numbering or RunNumbering.starting_now(records)
+    downloaded_at = numbering.downloaded_at
     plan = plan_transfer(
-        files, camera, naming, downloaded_at=downloaded_at,
-        counters=records.counters(downloaded_at),
-        already_downloaded=records.lookup(files) if use_history else lambda file: None)
+        files, camera, naming, downloaded_at=downloaded_at, counters=numbering.counters,
+        already_downloaded=records.lookup(files) if use_history else lambda file: None,
+        first_number=numbering.next_number)
+    numbering.next_number += sum(1 for planned in plan if planned.action is not Action.SKIP_HISTORY)
 
     def on_downloaded(planned: PlannedFile, final: Path) -> None:
         if naming.thumbnails is None:  # a thumbnail is not the file: not history

@@ -18,8 +18,15 @@ def emit(obj: dict[str, Any], stream: TextIO | None = None) -> None:
 class JsonPrinter:
     """An Observer writing `get`'s file and summary records."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, notes: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
+        self.notes = notes
+
+    def note(self, text: str) -> None:
+        """Lines about the run go to stderr: stdout holds only the records scripts parse."""
+        stream = self.notes or sys.stderr
+        stream.write(f"airnef-tui: {text}\n")
+        stream.flush()
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, FileFinished):

@@ -19,6 +19,7 @@ from airnef_tui.transfer.events import (
     Event, FileFinished, FileProgress, FileStarted, FileStatus, Reconnecting, RunFinished,
     RunStarted, Summary,
 )
+from airnef_tui.headless.continued_run import NewFiles
 
 REDRAW_INTERVAL = 0.25
 
@@ -82,6 +83,13 @@ class LinePrinter:
                              f"{event.delay:.0f} s (try {event.attempt} of {event.of})")
         elif isinstance(event, RunFinished):
             self._write_line(summary_line(event.summary))
+        elif isinstance(event, NewFiles):
+            self._files = event.total
+            self._write_line(f"{event.files} new file(s) on the camera, {size(event.bytes)}")
+
+    def note(self, text: str) -> None:
+        """A line about the run rather than a file (clock set, watching, Sony's reminder)."""
+        self._write_line(text)
 
     def _finished_line(self, event: FileFinished) -> str:
         counter = f"[{event.index}/{self._files}]"
