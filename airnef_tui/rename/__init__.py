@@ -1,7 +1,7 @@
 """The rename engine: airnef 1.1's spec language, compiled once, rendered per file, path-safe.
 
 Pure: no files, sockets or clocks, except `presets`, which reads and writes the config file when
-asked. docs/rename.md describes the language as users see it.
+asked. The README's "Renaming files" section describes the language as users see it.
 
 What other layers call:
 - `compile_spec` / `compile_optional` once per spec text (SpecError on mistakes);

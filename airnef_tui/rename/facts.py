@@ -34,7 +34,7 @@ class FileFacts:
     `@filename…@` specifiers print it; `@capturefilename…@` print `camera_filename`.
 
     `captured` is None when the camera did not report a usable capture time; capture-date
-    specifiers then print the download time instead (see docs/rename.md).
+    specifiers then print the download time instead (see the README's "Renaming files").
     """
 
     camera_filename: str

@@ -1,4 +1,5 @@
-"""docs/rename.md documents every specifier, with an example the engine really produces."""
+"""The README's "Renaming files" section documents every specifier, with examples the engine
+really produces."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from rename_strategies import reference_facts
 
 from airnef_tui.rename import SPECIFIERS, compile_spec
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "rename.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+DOC = README.split("\n## Renaming files\n", 1)[1].split("\n## ", 1)[0]
 
 
 @pytest.mark.parametrize("specifier", SPECIFIERS, ids=lambda specifier: specifier.name)
