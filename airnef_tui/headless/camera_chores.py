@@ -87,7 +87,10 @@ def sync_clock(session: CameraSession, policy: ClockSync, say: Say, warn: Say) -
     host = datetime.now().astimezone()
     offset = None
     if camera_time is not None:
-        offset = (camera_time.astimezone() - host).total_seconds()
+        # A clock that shows whole seconds is compared with ours cut to whole seconds, or an
+        # exact clock would look up to a second behind.
+        compared = host.replace(microsecond=0) if camera_time.microsecond == 0 else host
+        offset = (camera_time.astimezone() - compared).total_seconds()
     if policy.mode == "beyond":
         if offset is None:
             warn(f"cannot read the camera's clock ({problem}); left as it is")

@@ -87,29 +87,29 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
     sessions = TrackedSessions(settings.open_session)
     link = CameraLink(sessions, retries=args.retries, delay=args.retry_delay,
                       observer=observer, cancel=cancel)
-    try:
-        with debug_logging(level == "debug"):
+    with debug_logging(level == "debug"):  # CloseSession at the very end is logged too
+        try:
             return _download(args, settings, link, sessions, observer, hook)
-    except CameraRefused as exc:
-        return _fail(str(exc), ExitCode.REFUSED)
-    except NoTransferList as exc:
-        return _fail(str(exc), ExitCode.SOME_FAILED)
-    except CameraError as exc:
-        return _fail(str(exc), ExitCode.UNREACHABLE)
-    except LocalWriteError as exc:
-        return _fail(f"{exc}; stopped (the .part file is kept and continued next time)",
-                     ExitCode.SOME_FAILED)
-    except ExecFailed as exc:
-        return _fail(f"{exc}; stopped", ExitCode.SOME_FAILED)
-    except RunStopped as exc:
-        return _fail(f"stopped: {exc}", ExitCode.SOME_FAILED)
-    except (RunCancelled, KeyboardInterrupt):
-        return _fail("interrupted; partial files are kept and continued next time",
-                     ExitCode.INTERRUPTED)
-    finally:
-        link.close()
-        if in_main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        except CameraRefused as exc:
+            return _fail(str(exc), ExitCode.REFUSED)
+        except NoTransferList as exc:
+            return _fail(str(exc), ExitCode.SOME_FAILED)
+        except CameraError as exc:
+            return _fail(str(exc), ExitCode.UNREACHABLE)
+        except LocalWriteError as exc:
+            return _fail(f"{exc}; stopped (the .part file is kept and continued next time)",
+                         ExitCode.SOME_FAILED)
+        except ExecFailed as exc:
+            return _fail(f"{exc}; stopped", ExitCode.SOME_FAILED)
+        except RunStopped as exc:
+            return _fail(f"stopped: {exc}", ExitCode.SOME_FAILED)
+        except (RunCancelled, KeyboardInterrupt):
+            return _fail("interrupted; partial files are kept and continued next time",
+                         ExitCode.INTERRUPTED)
+        finally:
+            link.close()
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
 
 def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,
