@@ -88,11 +88,12 @@ def run_realtime(mode: str, poll: float, *, link: CameraLink, sessions: TrackedS
             normal = download(choose(everything), run)
             note(f"normal pass done: {summary_line(normal)}")
         run.watching()
-        note(f"watching the camera for new files (looking every {poll:g} s unless it announces "
-             "them); Ctrl-C or SIGTERM stops")
         download_new = functools.partial(_download_batch, run=run, download=download,
                                          finder=finder, sessions=sessions)
-        Watcher(link, sessions, finder, download_new, poll=poll).run()
+        Watcher(link, sessions, finder, download_new, poll=poll,
+                on_first_look=lambda: note(
+                    f"watching the camera for new files (looking every {poll:g} s unless it "
+                    "announces them); Ctrl-C or SIGTERM stops")).run()
     finally:
         run.finish()
 
@@ -111,12 +112,14 @@ class Watcher:
 
     def __init__(self, link: CameraLink, sessions: TrackedSessions, finder: NewFileFinder,
                  download: Callable[[list[CameraFile]], None], *, poll: float,
+                 on_first_look: Callable[[], None] = lambda: None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.link = link
         self.sessions = sessions
         self.finder = finder
         self.download = download
         self.poll = poll
+        self.on_first_look = on_first_look  # from then on, anything new is reported
         self.clock = clock
         self.cancel: threading.Event = link.cancel
         self._generation = -1
@@ -125,6 +128,7 @@ class Watcher:
         self._next_poll = 0.0
         self._look_due = True
         self._awaited: set[int] = set()  # announced handles the camera could not describe yet
+        self._first_look = True
 
     def run(self) -> NoReturn:
         while True:
@@ -149,6 +153,9 @@ class Watcher:
         if self._look_due:
             self._look_due = False
             fresh = self.finder.look(session)
+            if self._first_look:
+                self._first_look = False
+                self.on_first_look()
             # an announced object the camera could not describe yet gets one more look, at the
             # next poll
             self._awaited = {h for h in self._awaited if not self.finder.described(session, h)}
