@@ -15,11 +15,11 @@ from typing import TextIO
 
 import humanize
 
+from airnef_tui.headless.continued_run import NewFiles
 from airnef_tui.transfer.events import (
     Event, FileFinished, FileProgress, FileStarted, FileStatus, Reconnecting, RunFinished,
     RunStarted, Summary,
 )
-from airnef_tui.headless.continued_run import NewFiles
 
 REDRAW_INTERVAL = 0.25
 

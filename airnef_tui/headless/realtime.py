@@ -129,6 +129,7 @@ class Watcher:
         self._look_due = True
         self._awaited: set[int] = set()  # announced handles the camera could not describe yet
         self._first_look = True
+        self._event_poll = True  # Nikon's GetEvent, until the camera refuses it
 
     def run(self) -> NoReturn:
         while True:
@@ -164,14 +165,18 @@ class Watcher:
 
     def _poll(self, session: CameraSession) -> None:
         session.keep_alive()
-        try:
-            self._take(session.poll_events(), session, "GetEvent")
-        except OperationFailed as refused:
-            _log.debug("GetEvent refused, events come from the event socket only: %s", refused)
-        self._polls += 1
-        if not self._announces or self._awaited or self._polls % LOOK_ANYWAY_EVERY == 0:
-            self._look_due = True
+        retry = bool(self._awaited)  # their one more look is this poll's
         self._awaited.clear()
+        if self._event_poll:
+            try:
+                self._take(session.poll_events(), session, "GetEvent")
+            except OperationFailed as refused:
+                self._event_poll = False
+                _log.debug("GetEvent refused; events come from the event socket only: %s",
+                           refused)
+        self._polls += 1
+        if not self._announces or retry or self._polls % LOOK_ANYWAY_EVERY == 0:
+            self._look_due = True
         self._next_poll = self.clock() + self.poll
 
     def _take(self, events: tuple[Event, ...] | list[Event], session: CameraSession,

@@ -49,7 +49,7 @@ def clock_writes(sim) -> list[tuple[int, bytes]]:
             if op in (OpCode.SET_DEVICE_PROP_VALUE, EOS_SET_PROP)]
 
 
-# -- --clock-sync -----------------------------------------------------------------------------------
+# -- --clock-sync ----------------------------------------------------------------------------------
 
 def test_a_clock_off_by_more_than_the_threshold_is_set_and_said(start_sim, get):
     sim = start_sim(profile="nikon", files=2)
@@ -135,7 +135,7 @@ def test_a_bad_clock_sync_value_is_a_usage_error(value, get, start_sim, capsys):
     assert sim.stats.connections == 0
 
 
-# -- --camera-sleep-when-done and Sony's reminder -----------------------------------------------
+# -- --camera-sleep-when-done and Sony's reminder --------------------------------------------------
 
 def test_sony_sleep_sends_exactly_the_documented_payload(start_sim, get):
     sim = start_sim(profile="sony", files=2)
@@ -179,7 +179,7 @@ def test_in_json_mode_the_lines_about_the_camera_go_to_stderr(start_sim, get):
     assert err.splitlines()[-1].startswith("airnef-tui: Sony: leave and re-enter")
 
 
-# -- --log-level ------------------------------------------------------------------------------------
+# -- --log-level -----------------------------------------------------------------------------------
 
 def test_debug_logs_each_operation_and_response_by_name_on_stderr(start_sim, get):
     sim = start_sim(profile="nikon", files=1)
