@@ -124,7 +124,8 @@ def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,
             records.clear()
         download = functools.partial(
             download_files, link, conn, camera, naming=settings.naming,
-            use_history=args.history != "ignore",
+            # Thumbnails are previews, not the files the history is about.
+            use_history=args.history != "ignore" and settings.naming.thumbnails is None,
             after_each=hook.after if hook is not None else None,
             numbering=RunNumbering.starting_now(records))
         prefetch = cached_prefetch(session, conn, camera)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import os
+import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,7 +104,10 @@ def plan_transfer(files: Sequence[CameraFileLike], camera: CameraIdentity, namin
     None); files it recognises are skipped and take no number in the @dlnum@ sequence.
     `first_number` is the @dlnum@ of the first file that is not: a realtime run plans each batch
     of new shots on its own, and its numbering goes on from the previous batch.
+    Thumbnails are planned once per shot (see `one_per_shot`).
     """
+    if naming.thumbnails:
+        files = one_per_shot(files)
     plan: list[PlannedFile | None] = []
     fresh: list[tuple[int, CameraFileLike]] = []
     for file in files:
@@ -123,6 +127,19 @@ def plan_transfer(files: Sequence[CameraFileLike], camera: CameraIdentity, namin
         row = model.row(row_index)
         plan[slot] = _planned(file, facts[row_index], row, naming.output_dir)
     return [p for p in plan if p is not None]
+
+
+def one_per_shot(files: Sequence[CameraFileLike]) -> list[CameraFileLike]:
+    """The first file of each shot: a RAW+JPEG pair (`DSC_0001.NEF`, `DSC_0001.JPG` in one
+    folder of one card) has one picture, so one thumbnail, not a second one named `-new-1`."""
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for file in files:
+        shot = (file.storage_id, posixpath.splitext(file.path)[0].casefold())
+        if shot not in seen:
+            seen.add(shot)
+            kept.append(file)
+    return kept
 
 
 def _planned(file: CameraFileLike, facts: FileFacts, row, output_dir: Path) -> PlannedFile:
