@@ -280,3 +280,15 @@ def test_translation_has_no_warnings_for_plain_options():
 def test_camera_address_errors(airnef, message):
     with pytest.raises(UsageError, match=message.replace("[", r"\[")):
         translate(airnef)
+
+
+def test_listfiles_keeps_the_connection_options():
+    """`list` connects like `get`: a Sony user's GUID and slow-link timeouts still apply."""
+    argv = translate(["--action", "listfiles", "--initcmdreq_guid", "aa:bb:cc:dd:ee:ff",
+                      "--connecttimeout", "3", "--socketreadwritetimeout", "9",
+                      "--maxgetobjtransfersizekb", "512", "--initcmdreq_hostname", "pi"]).argv
+    assert argv[:2] == ["list", "192.168.1.1"]
+    for pair in (["--guid", "aa:bb:cc:dd:ee:ff"], ["--connect-timeout", "3"],
+                 ["--io-timeout", "9"], ["--chunk-size", str(512 * 1024)], ["--host-name", "pi"]):
+        index = argv.index(pair[0])
+        assert argv[index:index + 2] == pair
