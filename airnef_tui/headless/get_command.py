@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
         except CameraError as exc:
             return _fail(str(exc), ExitCode.UNREACHABLE)
         except LocalWriteError as exc:
-            return _fail(f"{exc}; stopped (the .part file is kept and continued next time)",
+            return _fail(f"{exc}; stopped (a partial file is kept and continued next time)",
                          ExitCode.SOME_FAILED)
         except ExecFailed as exc:
             return _fail(f"{exc}; stopped", ExitCode.SOME_FAILED)

@@ -80,7 +80,7 @@ class LinePrinter:
             self._write_line(self._finished_line(event))
         elif isinstance(event, Reconnecting):
             self._write_line(f"connection lost ({event.cause}); reconnecting in "
-                             f"{event.delay:.0f} s (try {event.attempt} of {event.of})")
+                             f"{duration(event.delay)} (try {event.attempt} of {event.of})")
         elif isinstance(event, RunFinished):
             self._write_line(summary_line(event.summary))
         elif isinstance(event, NewFiles):
