@@ -14,13 +14,14 @@ import sys
 import threading
 from pathlib import Path
 
-from airnef_tui.camera.errors import CameraError, CameraRefused
+from airnef_tui.camera.errors import CameraError
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
+from airnef_tui.headless.failures import camera_failure, fail
 from airnef_tui.headless.camera_chores import add_chore_options, finish_with_camera, sync_clock
 from airnef_tui.headless.exec_hook import ExecFailed, ExecHook, add_exec_options, exec_hook_from
 from airnef_tui.headless.job import (
-    JobSettings, NoTransferList, RunNumbering, camera_identity, choose_files, download_files,
+    JobSettings, RunNumbering, camera_identity, choose_files, download_files,
     list_card, select_files, settings_from,
 )
 from airnef_tui.headless.json_lines import JsonPrinter
@@ -55,10 +56,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_log_options(parser)
 
 
-def _fail(message: str, code: ExitCode) -> int:
-    print(f"airnef-tui: {message}", file=sys.stderr)
-    return code
-
 
 def _warn(message: str) -> None:
     print(f"airnef-tui: warning: {message}", file=sys.stderr)
@@ -72,12 +69,12 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
         hook = exec_hook_from(args)
         output_dir.mkdir(parents=True, exist_ok=True)
     except options.UsageError as exc:
-        return _fail(str(exc), ExitCode.BAD_ARGUMENTS)
+        return fail(str(exc), ExitCode.BAD_ARGUMENTS)
     except OSError as exc:
-        return _fail(f"cannot create output folder {output_dir}: {exc.strerror}",
+        return fail(f"cannot create output folder {output_dir}: {exc.strerror}",
                      ExitCode.SOME_FAILED)
     if args.retries < 0:
-        return _fail("--retries must be 0 or more", ExitCode.BAD_ARGUMENTS)
+        return fail("--retries must be 0 or more", ExitCode.BAD_ARGUMENTS)
     level = chosen_level(args)
     observer = (JsonPrinter() if args.json
                 else LinePrinter(verbose=level in ("verbose", "debug")))
@@ -90,21 +87,17 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
     with debug_logging(level == "debug"):  # CloseSession at the very end is logged too
         try:
             return _download(args, settings, link, sessions, observer, hook)
-        except CameraRefused as exc:
-            return _fail(str(exc), ExitCode.REFUSED)
-        except NoTransferList as exc:
-            return _fail(str(exc), ExitCode.SOME_FAILED)
         except CameraError as exc:
-            return _fail(str(exc), ExitCode.UNREACHABLE)
+            return camera_failure(exc)
         except LocalWriteError as exc:
-            return _fail(f"{exc}; stopped (a partial file is kept and continued next time)",
+            return fail(f"{exc}; stopped (a partial file is kept and continued next time)",
                          ExitCode.SOME_FAILED)
         except ExecFailed as exc:
-            return _fail(f"{exc}; stopped", ExitCode.SOME_FAILED)
+            return fail(f"{exc}; stopped", ExitCode.SOME_FAILED)
         except RunStopped as exc:
-            return _fail(f"stopped: {exc}", ExitCode.SOME_FAILED)
+            return fail(f"stopped: {exc}", ExitCode.SOME_FAILED)
         except (RunCancelled, KeyboardInterrupt):
-            return _fail("interrupted; partial files are kept and continued next time",
+            return fail("interrupted; partial files are kept and continued next time",
                          ExitCode.INTERRUPTED)
         finally:
             link.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 from airnef_tui.camera.catalogue import CameraFile, Prefetch, list_files
 from airnef_tui.camera.errors import CameraError
 from airnef_tui.camera.session import CameraSession
+from airnef_tui.headless.failures import NoTransferList
 from airnef_tui.headless.address import CameraAddress, parse_address
 from airnef_tui.headless.options import UsageError, file_filter
 from airnef_tui.headless.records import DownloadRecords
@@ -30,10 +31,6 @@ from airnef_tui.transfer.plan import (
     Action, CameraIdentity, Counters, Naming, PlannedFile, plan_transfer,
 )
 from airnef_tui.transfer.resume import ResumeLedger
-
-
-class NoTransferList(CameraError):
-    """`--camera-transfer-list require` and the camera has none (or is not a Nikon)."""
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ so `list --name SPEC` is a dry run of `get --name SPEC`.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from airnef_tui.camera.errors import CameraError, CameraRefused
+from airnef_tui.camera.errors import CameraError
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
+from airnef_tui.headless.failures import camera_failure, fail
 from airnef_tui.headless.job import (
-    NoTransferList, camera_identity, run_timestamp, select_files, settings_from,
+    camera_identity, run_timestamp, select_files, settings_from,
 )
 from airnef_tui.headless.listing import cached_prefetch
 from airnef_tui.headless.json_lines import emit
@@ -34,17 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
 
 
-def _fail(message: str, code: ExitCode) -> int:
-    print(f"airnef-tui: {message}", file=sys.stderr)
-    return code
-
 
 def run(args: argparse.Namespace) -> int:
     output_dir = Path(args.output).expanduser().absolute()
     try:
         settings = settings_from(args, output_dir)
     except options.UsageError as exc:
-        return _fail(str(exc), ExitCode.BAD_ARGUMENTS)
+        return fail(str(exc), ExitCode.BAD_ARGUMENTS)
     session = None
     conn = open_database()
     try:
@@ -68,12 +64,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print_table(str(camera), plan, in_history)
         return ExitCode.OK
-    except CameraRefused as exc:
-        return _fail(str(exc), ExitCode.REFUSED)
-    except NoTransferList as exc:
-        return _fail(str(exc), ExitCode.SOME_FAILED)
     except CameraError as exc:
-        return _fail(str(exc), ExitCode.UNREACHABLE)
+        return camera_failure(exc)
     finally:
         if session is not None:
             session.close()

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from operator import attrgetter

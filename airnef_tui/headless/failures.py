@@ -1,0 +1,30 @@
+"""How the headless commands end when something goes wrong: one line on stderr, one exit code.
+
+Both `list` and `get` map camera errors the same way, so the mapping lives here once.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from airnef_tui.camera.errors import CameraError, CameraRefused
+from airnef_tui.exitcodes import ExitCode
+
+
+class NoTransferList(CameraError):
+    """`--camera-transfer-list require` and the camera has none (or is not a Nikon)."""
+
+
+def fail(message: str, code: ExitCode) -> int:
+    print(f"airnef-tui: {message}", file=sys.stderr)
+    return code
+
+
+def camera_failure(exc: CameraError) -> int:
+    """Refused: 4 (the user must act on the camera); no transfer list: 1; anything else about
+    reaching or talking to the camera: 3."""
+    if isinstance(exc, CameraRefused):
+        return fail(str(exc), ExitCode.REFUSED)
+    if isinstance(exc, NoTransferList):
+        return fail(str(exc), ExitCode.SOME_FAILED)
+    return fail(str(exc), ExitCode.UNREACHABLE)
