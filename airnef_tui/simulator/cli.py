@@ -54,6 +54,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="delay before every operation's reply, in milliseconds")
     parser.add_argument("--hostile-names", action="store_true",
                         help="add files with path-traversal and other hostile names")
+    parser.add_argument("--short-object", dest="short_objects", action="append", default=[],
+                        metavar="NAME",
+                        help="this file's data stops half way through the size it reports "
+                             "(repeatable)")
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
@@ -69,6 +73,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         drop_after_bytes=byte_count(args.drop_after_bytes),
         stall_after_bytes=byte_count(args.stall_after_bytes),
         rate=byte_count(args.rate), latency_ms=args.latency, hostile_names=args.hostile_names,
+        short_objects=list(args.short_objects),
     )
     config.validate()
     return config

@@ -32,6 +32,10 @@ class SimulatorConfig:
     rate: float | None = None  # bytes/s cap on object data
     latency_ms: float = 0  # delay before each operation's reply
     hostile_names: bool = False  # add objects with path-traversal and other hostile names
+    # Files (by name) whose ObjectInfo size promises twice the bytes the camera can read: partial
+    # reads past the real half answer OK with no data (a firmware bug, or a file still being
+    # written), which a client must fail for that file alone.
+    short_objects: list[str] = field(default_factory=list)
     sony_single_session: bool = True  # Sony's one session per run; tests may lift it
     events: bool = True  # False: announce nothing (no ObjectAdded, Nikon's GetEvent stays empty)
     clock_settable: bool = True  # False: setting the clock is refused (AccessDenied)

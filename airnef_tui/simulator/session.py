@@ -473,7 +473,8 @@ class CommandSession:
             return obj
         if offset > obj.size:
             return Reply(ResponseCode.INVALID_PARAMETER)
-        count = min(count, obj.size - offset)
+        readable = obj.size // 2 if obj.name in self.sim.config.short_objects else obj.size
+        count = max(0, min(count, readable - offset))
         return Reply(params=response(count), data=ObjectSlice(obj, offset, count, opcode))
 
     def _get_partial_object(self, params: tuple[int, ...], incoming: bytes | None) -> Reply:

@@ -17,7 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from airnef_tui.camera.errors import CameraError, ConnectionLost, DownloadCancelled, OperationFailed
+from airnef_tui.camera.errors import (
+    CameraError, CameraProtocolError, ConnectionLost, DownloadCancelled, OperationFailed,
+)
+from airnef_tui.ptpip import ResponseCode
 from airnef_tui.transfer.events import (
     FileFinished, FileProgress, FileStarted, FileStatus, Observer, RunFinished, RunStarted,
     SkipReason, Summary,
@@ -137,8 +140,10 @@ class Engine:
                 final, written = self._fetch_thumbnail(planned)
             else:
                 final, written = self._fetch_object(index, planned)
-        except OperationFailed as exc:
-            return FileFinished(index, path, FileStatus.FAILED, planned.target, reason=str(exc))
+        except (OperationFailed, CameraProtocolError) as exc:
+            # One object the camera cannot deliver fails alone; the run goes on.
+            return FileFinished(index, path, FileStatus.FAILED, planned.target,
+                                reason=_failure_reason(exc))
         self.on_downloaded(planned, final)
         return FileFinished(index, path, FileStatus.DOWNLOADED, final, written,
                             self.clock() - started)
@@ -185,6 +190,10 @@ class Engine:
             discard(sink, target)
             self.ledger.finished(target)
             raise
+        except CameraProtocolError:
+            sink.close()  # what arrived before the nonsense is kept for a later run
+            self.link.abandon()  # the next file starts on a fresh session
+            raise
         except CameraError:
             sink.close()  # LinkLost, refusal, protocol error: the .part stays for a later run
             raise
@@ -202,6 +211,9 @@ class Engine:
                 break
             except ConnectionLost as exc:
                 self.link.reconnect(exc)
+            except CameraProtocolError:
+                self.link.abandon()
+                raise
         try:
             sink = open_part(target)
             sink.write(data)
@@ -218,3 +230,9 @@ class Engine:
         left = self._run_total - run_done
         eta = left / rate if rate > 0 else None
         self.observer(FileProgress(index, done, size, run_done, self._run_total, rate, eta))
+
+
+def _failure_reason(exc: CameraError) -> str:
+    if isinstance(exc, OperationFailed) and exc.response_code == ResponseCode.INVALID_OBJECT_HANDLE:
+        return "no longer on the camera (deleted while connected?)"
+    return str(exc)
