@@ -26,6 +26,9 @@ Skipped = Callable[[int, CameraError], None]
 #: prefetch(storage_id, handles) -> {handle: ObjectInfo} for any of those handles it can vouch
 #: for (e.g. from a cache of an earlier listing); the walk asks the camera for the rest.
 Prefetch = Callable[[int, list[int]], dict[int, ObjectInfo]]
+#: progress(objects described so far, objects known so far): a card of thousands of objects
+#: over Wi-Fi takes minutes to list the first time, and a person should see it move.
+ListingProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,11 @@ class _StoreWalk:
     """Collects ObjectInfo for every object of one store."""
 
     def __init__(self, session: CameraSession, storage_id: int, taken: set[int],
-                 on_skip: Skipped | None, prefetch: Prefetch | None = None) -> None:
+                 on_skip: Skipped | None, prefetch: Prefetch | None = None,
+                 progress: ListingProgress | None = None) -> None:
         self.session = session
+        self.progress = progress
+        self.heard: set[int] = set()  # handles this walk has been told of
         self.prefetch = prefetch
         self.known: dict[int, ObjectInfo] = {}
         self.storage_id = storage_id
@@ -69,6 +75,8 @@ class _StoreWalk:
 
     def add(self, handles: Iterable[int]) -> list[int]:
         """Describe handles not seen before; return the new folders among them."""
+        handles = list(handles)
+        self.heard.update(handles)
         folders = []
         for handle in handles:
             if (handle in self.infos or handle in self.taken or handle in self.failed
@@ -81,6 +89,8 @@ class _StoreWalk:
                 self._skip(handle, error)
                 continue
             self.infos[handle] = info
+            if self.progress is not None:
+                self.progress(len(self.infos), len(self.heard))
             self.parents_seen.add(info.parent_object)
             if info.is_folder:
                 folders.append(handle)
@@ -145,7 +155,8 @@ class _StoreWalk:
 
 
 def list_files(session: CameraSession, *, on_skip: Skipped | None = None,
-               prefetch: Prefetch | None = None) -> list[CameraFile]:
+               prefetch: Prefetch | None = None,
+               progress: ListingProgress | None = None) -> list[CameraFile]:
     """Every file on every populated card, sorted by slot then path.
 
     `prefetch` may supply ObjectInfo for the whole-store handle list (see `Prefetch`), so that a
@@ -153,14 +164,14 @@ def list_files(session: CameraSession, *, on_skip: Skipped | None = None,
 
     Objects the camera cannot describe (OperationFailed, a malformed ObjectInfo) are left out and
     reported to `on_skip(handle, error)` (the storage id when a whole store cannot be listed);
-    a lost connection still raises.
+    a lost connection still raises. `progress` is told of each object described, per card.
     """
     files: list[CameraFile] = []
     taken: set[int] = set()
     for storage_id in session.storage_ids():
         if not storage_is_present(storage_id):
             continue  # an empty slot
-        walk = _StoreWalk(session, storage_id, taken, on_skip, prefetch)
+        walk = _StoreWalk(session, storage_id, taken, on_skip, prefetch, progress)
         walk.run()
         files.extend(walk.files())
         taken.update(walk.infos)

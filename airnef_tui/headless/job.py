@@ -18,6 +18,7 @@ from airnef_tui.camera.catalogue import CameraFile, Prefetch, list_files
 from airnef_tui.camera.errors import CameraError
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.headless.failures import NoTransferList
+from airnef_tui.headless.listing_progress import ListingProgress
 from airnef_tui.headless.address import CameraAddress, parse_address
 from airnef_tui.headless.options import UsageError, file_filter
 from airnef_tui.headless.records import DownloadRecords
@@ -93,8 +94,13 @@ def select_files(session: CameraSession, settings: JobSettings, transfer_list: s
 
 
 def list_card(session: CameraSession, *, prefetch: Prefetch | None = None) -> list[CameraFile]:
-    """Every file on the camera's cards, objects it cannot describe skipped with a warning."""
-    return list_files(session, on_skip=_warn_skipped, prefetch=prefetch)
+    """Every file on the camera's cards, objects it cannot describe skipped with a warning,
+    with a progress line on a terminal while it takes."""
+    progress = ListingProgress()
+    try:
+        return list_files(session, on_skip=_warn_skipped, prefetch=prefetch, progress=progress)
+    finally:
+        progress.done()
 
 
 def choose_files(session: CameraSession, settings: JobSettings, transfer_list: str,
