@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -47,9 +46,8 @@ class Tmux:
             time.sleep(0.05)
 
 
+@pytest.mark.tmux
 def test_the_demo_lists_downloads_and_quits_in_a_real_terminal(tmp_path, isolated_home):
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
     tmux = Tmux(f"airnef-test-{os.getpid()}")
     command = " ".join([
         "env", f"AIRNEF_TUI_HOME={shlex.quote(str(isolated_home))}",
