@@ -22,6 +22,9 @@ def parse_address(text: str) -> CameraAddress:
     text = text.strip()
     if not text:
         raise ValueError("empty camera address")
+    if text.lower() == "auto":  # airnef's --ipaddress auto; never a host name to look up
+        raise ValueError("finding the camera on the network ('auto') is not available yet: give "
+                         "its address (a Nikon on its own Wi-Fi is 192.168.1.1)")
     host, port_text = text, ""
     if text.startswith("["):
         close = text.find("]")

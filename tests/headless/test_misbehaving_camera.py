@@ -69,3 +69,18 @@ def test_a_file_deleted_on_the_camera_during_the_run_fails_alone(start_sim, tmp_
     assert status["C.JPG"]["reason"] == "no longer on the camera (deleted while connected?)"
     for name in ("A.JPG", "B.JPG"):
         assert (tmp_path / "out" / name).read_bytes() == data[name]
+
+
+def test_auto_address_is_refused_without_a_name_lookup(monkeypatch, capsys):
+    """airnef's `--ipaddress auto` (discovery) must not become a DNS query for a host 'auto'."""
+    import socket
+
+    def no_lookup(*args, **kwargs):
+        raise AssertionError("a name lookup was attempted")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
+    assert main(["list", "auto"]) == 2
+    from airnef_tui.airnefcmd import main as airnefcmd
+    assert airnefcmd(["--ipaddress", "auto", "--outputdir", "x"]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert all("is not available yet" in line for line in errors[-2:]) and len(errors) >= 2
