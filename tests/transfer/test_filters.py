@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from operator import attrgetter
 
@@ -10,20 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from transfer_shots import Shot
+
 from airnef_tui.transfer.dates import comparable, parse_user_date
 from airnef_tui.transfer.filters import CameraFileLike, FileFilter, extension_of, folders_of
-
-
-@dataclass(frozen=True)
-class Shot:
-    handle: int
-    storage_id: int
-    slot: int
-    path: str
-    name: str
-    folder: str
-    size: int
-    captured: datetime | None
 
 
 def shot(path: str, captured: datetime | None = datetime(2024, 5, 1, 12), *, slot: int = 1,

@@ -7,13 +7,15 @@ import sys
 import textwrap
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+from transfer_shots import Shot
 
 from airnef_tui import paths
 from airnef_tui.state.db import open_database
@@ -23,18 +25,6 @@ D750 = CameraKey("Nikon D750", "3012345")
 Z6 = CameraKey("Nikon Z 6", "6000001")
 SHOT_AT = datetime(2024, 5, 1, 14, 30, 5)
 DOWNLOADED_AT = datetime(2024, 5, 2, 9, 0, tzinfo=timezone.utc)
-
-
-@dataclass(frozen=True)
-class Shot:
-    handle: int
-    storage_id: int
-    slot: int
-    path: str
-    name: str
-    folder: str
-    size: int
-    captured: datetime | None
 
 
 def shot(path: str = "DCIM/100NIKON/DSC_0001.NEF", captured: datetime | None = SHOT_AT,
