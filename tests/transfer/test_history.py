@@ -35,13 +35,6 @@ def shot(path: str = "DCIM/100NIKON/DSC_0001.NEF", captured: datetime | None = S
 
 
 @pytest.fixture
-def conn():
-    connection = open_database()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
 def history(conn):
     return History(conn)
 

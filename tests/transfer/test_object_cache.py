@@ -93,13 +93,6 @@ class RenumberingCamera(SequentialCamera):
 
 
 @pytest.fixture
-def conn():
-    connection = open_database()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
 def cache(conn):
     return ObjectCache(conn)
 
