@@ -17,9 +17,15 @@ from airnef_tui.ptpip.packets import (
     InitEventRequest, InitFail, OperationRequest, OperationResponse, Packet, ProbeRequest,
     ProbeResponse, StartData, data_header, decode, encode,
 )
+from airnef_tui.ptpip.transaction import (
+    DataCancelled, DataReceived, Initiator, RequestReceived, Responder, ResponseReceived,
+    is_out_of_band,
+)
 
 __all__ = [
-    "ALL_STORAGES", "DEFAULT_PORT", "PROTOCOL_VERSION", "Cancel", "Data", "DataPhase",
+    "ALL_STORAGES", "DEFAULT_PORT", "PROTOCOL_VERSION", "Cancel", "Data", "DataCancelled",
+    "DataPhase", "DataReceived", "Initiator", "RequestReceived", "Responder", "ResponseReceived",
+    "is_out_of_band",
     "DeviceInfo", "EndData", "Event", "EventCode", "Framer", "InitCommandAck",
     "InitCommandRequest", "InitEventAck", "InitEventRequest", "InitFail", "InitFailReason",
     "ObjectFormat", "ObjectInfo", "ObjectProp", "OpCode", "OperationRequest", "OperationResponse",
