@@ -41,7 +41,13 @@ class PacketChannel:
     def usable(self) -> bool:
         return self.failure is None
 
-    def _fail(self, error: ConnectionLost | CameraProtocolError) -> ConnectionLost | CameraProtocolError:
+    def fail(self, error: ConnectionLost | CameraProtocolError
+             ) -> ConnectionLost | CameraProtocolError:
+        """Poison the channel: from now on every read and send raises (the first failure wins).
+
+        For the layer above when the stream is out of step with the transaction rules: after a
+        packet out of order nothing says where the next packet starts. Returns `error`, to raise.
+        """
         if self.failure is None:
             self.failure = error
         return error
@@ -49,7 +55,7 @@ class PacketChannel:
     def _lost(self, cause: str, *, timed_out: bool = False) -> ConnectionLost:
         error = ConnectionLost(self.address, cause, mid_packet=self._framer.in_packet,
                                timed_out=timed_out)
-        self._fail(error)
+        self.fail(error)
         return error
 
     def read(self, *, idle_ok: bool = False) -> Packet | None:
@@ -61,7 +67,7 @@ class PacketChannel:
             try:
                 packet = framer.next_packet()
             except ProtocolError as error:
-                raise self._fail(CameraProtocolError(self.address, error)) from error
+                raise self.fail(CameraProtocolError(self.address, error)) from error
             if packet is not None:
                 return packet
             try:

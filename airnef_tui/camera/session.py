@@ -1,5 +1,11 @@
 """A blocking PTP session with one camera: open, operations, streaming download, close.
 
+`CameraSession` is the one face of the camera the other layers use. This module holds what makes a
+session: bring-up and close, the I/O loop that runs each transaction (the transaction rules
+themselves are `ptpip.transaction.Initiator`'s), and the standard operations. The streaming
+download (download.py) and the vendor chores (chores.py) live in their own modules, exposed here
+as methods.
+
 Not thread-safe: one thread drives a session (the TUI runs it in a worker thread). Every failure
 is a `CameraError` subclass (see errors.py); after `ConnectionLost` or `CameraProtocolError` the
 session is finished and the caller reconnects with a new one, resuming a download at the
@@ -14,23 +20,22 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import BinaryIO
 
-from airnef_tui.camera.channel import DATA_PIECE
-from airnef_tui.camera.connection import Connection, connect, format_address
+from airnef_tui.camera import chores
+from airnef_tui.camera.channel import DATA_PIECE, PacketChannel
+from airnef_tui.camera.address import format_address
+from airnef_tui.camera.connection import Connection, connect
+from airnef_tui.camera.download import Cancelled, Progress, partial_request, stream_object
 from airnef_tui.camera.errors import (
-    CameraError, CameraProtocolError, CameraRefused, ConnectionLost, DownloadCancelled,
-    OperationFailed, refusal_advice,
+    CameraError, CameraProtocolError, CameraRefused, ConnectionLost, OperationFailed,
+    refusal_advice,
 )
-from airnef_tui.camera.vendors import (
-    CANON_EOS_PROP_CAMERA_TIME, GENERIC, PROP_DATE_TIME, SONY_SDIO_PARAM, Vendor, advertises,
-    supports, vendor_for,
-)
+from airnef_tui.camera.vendors import GENERIC, Vendor, supports, vendor_for
 from airnef_tui.ptpip import (
-    ALL_STORAGES, DEFAULT_PORT, Data, DataPhase, DeviceInfo, EndData, Event, ObjectInfo,
-    ObjectProp, OpCode, OperationRequest, OperationResponse, ProbeRequest, ProbeResponse,
-    ProtocolError, ResponseCode, StartData, StorageInfo, code_name, format_ptp_datetime,
-    parse_ptp_datetime,
+    ALL_STORAGES, DEFAULT_PORT, DeviceInfo, Event, ObjectInfo, ObjectProp, OpCode,
+    OperationResponse, Packet, ProbeRequest, ProbeResponse, ProtocolError, ResponseCode,
+    StorageInfo, code_name,
 )
-from airnef_tui.ptpip import wire
+from airnef_tui.ptpip.transaction import DataReceived, Initiator, is_out_of_band
 from airnef_tui.ptpip.wire import Reader
 
 MIB = 1024 * 1024
@@ -44,15 +49,12 @@ _RETRY_PAUSE = 0.25
 # `isEnabledFor` per operation (not per packet), so downloads pay nothing measurable when off.
 _log = logging.getLogger("airnef_tui.camera.ptp")
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
 
 class CameraSession:
     """One PTP/IP session; use as a context manager, or call `open()` and `close()`.
 
     `guid` and `name` default to this installation's identity (state.identity). `make` is a hint
-    from discovery (nikon, canon, sony): it only chooses the advice when the camera refuses us
+    from the caller (nikon, canon, sony): it only chooses the advice when the camera refuses us
     before it has told us who it is. `chunk_size` is the GetPartialObject piece size: 1 MiB is
     what Nikon bodies tolerate (larger single transfers made some drop the connection).
     """
@@ -80,11 +82,12 @@ class CameraSession:
         self.device_info: DeviceInfo | None = None
         self.session_id: int | None = None
         self._conn: Connection | None = None
-        self._tid = 0
+        # The transaction rules and numbering; not idle while a transaction is unfinished
+        # (interrupted mid-stream), when the stream is at no packet boundary.
+        self._initiator = Initiator()
         self._opened_at: float | None = None
         self._closed = False
-        self._in_step = True  # False while a transaction is unfinished (interrupted mid-stream)
-        self._whole_object_only = False
+        self._whole_object_only = False  # no usable GetPartialObject: download via GetObject
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -151,7 +154,6 @@ class CameraSession:
             if code in (_OK, ResponseCode.SESSION_ALREADY_OPEN):
                 self.session_id = session_id
                 self._opened_at = time.monotonic()
-                self._tid = 0
                 return
         if code in (ResponseCode.ACCESS_DENIED, ResponseCode.SONY_AUTHENTICATION_FAILED):
             make = self.make_hint or ("sony" if code == ResponseCode.SONY_AUTHENTICATION_FAILED
@@ -168,7 +170,7 @@ class CameraSession:
         if conn is None:
             return
         try:
-            if self._opened_at is not None and conn.command.usable and self._in_step:
+            if self._opened_at is not None and conn.command.usable and self._initiator.idle:
                 remaining = MIN_SESSION_SECONDS - (time.monotonic() - self._opened_at)
                 if remaining > 0:
                     time.sleep(remaining)
@@ -188,93 +190,75 @@ class CameraSession:
 
     # ---- one transaction -------------------------------------------------------------------
 
-    def _next_tid(self) -> int:
-        self._tid = self._tid + 1 if self._tid < 0xFFFFFFFE else 1
-        return self._tid
-
     def _exchange(self, opcode: int, params: tuple[int, ...] = (), *,
                   on_data: Callable[[bytes], object] | None = None,
                   data_out: bytes | None = None, max_data: int | None = None,
                   tid: int | None = None) -> OperationResponse:
         """Request, optional data phase either way, response. Returns the response, OK or not.
 
-        Incoming data goes to `on_data` piece by piece as the framer cuts it. If `on_data` raises
-        (a full disk), the rest of the data phase is read and dropped so the session stays in step,
-        then the error is re-raised. Anything inconsistent poisons the connection: after it, the
-        byte stream cannot be trusted to be at a packet boundary.
+        Only the I/O: the order of the packets, the transaction ids and the data lengths are the
+        `Initiator`'s to check. Incoming data goes to `on_data` piece by piece as the framer cuts
+        it. If `on_data` raises (a full disk), the rest of the data phase is read and dropped so
+        the session stays in step, then the error is re-raised. Anything out of order poisons
+        the connection: after it, the byte stream cannot be trusted to be at a packet boundary.
         """
         channel = self._connection().command
-        tid = self._next_tid() if tid is None else tid
+        initiator = self._initiator
+        packets = self._start(channel, opcode, params, data_out, max_data, tid)
         debug = _log.isEnabledFor(logging.DEBUG)
         if debug:
-            _log.debug("→ %s tid %d params %s%s", code_name(OpCode, opcode), tid, _hex(params),
+            _log.debug("→ %s tid %d params %s%s", code_name(OpCode, opcode),
+                       initiator.transaction_id, _hex(params),
                        f", {len(data_out)} data bytes out" if data_out is not None else "")
-        if data_out is None:
-            channel.send(OperationRequest(opcode, tid, params))
-        else:
-            channel.send(OperationRequest(opcode, tid, params, DataPhase.OUT),
-                         StartData(tid, len(data_out)), EndData(tid, data_out))
-        announced: int | None = None
-        received = 0
-        ended = False
+        channel.send(*packets)
         sink_error: BaseException | None = None
-        self._in_step = False
         try:
             while True:
                 packet = channel.read()
-                kind = type(packet)
-                if kind is Data or kind is EndData:
-                    if announced is None or ended:
-                        raise self._bad(f"data packet outside a data phase for {opcode:#06x}")
-                    if packet.transaction_id != tid:
-                        raise self._bad(f"data for transaction {packet.transaction_id}, "
-                                        f"expected {tid}")
-                    received += len(packet.payload)
-                    if received > announced:
-                        raise self._bad(f"data phase longer than the {announced} bytes announced")
+                if is_out_of_band(packet):
+                    self._out_of_band(channel, packet)
+                    continue
+                event = initiator.receive(packet)
+                if type(event) is DataReceived:
                     if sink_error is None and on_data is not None:
                         try:
-                            on_data(packet.payload)
+                            on_data(event.payload)
                         except BaseException as error:  # noqa: BLE001 - re-raised after the drain
                             sink_error = error
-                    if kind is EndData:
-                        ended = True
-                        if received != announced:
-                            raise self._bad(f"data phase ended after {received} of "
-                                            f"{announced} bytes announced")
-                elif kind is OperationResponse:
-                    if packet.transaction_id != tid:
-                        raise self._bad(f"response for transaction {packet.transaction_id}, "
-                                        f"expected {tid}")
-                    if announced is not None and not ended:
-                        raise self._bad(f"response after {received} of {announced} data bytes")
-                    if debug:
-                        _log.debug("← %s tid %d params %s, %d data bytes in",
-                                   code_name(ResponseCode, packet.code), tid,
-                                   _hex(packet.params), received)
-                    self._in_step = True
-                    if sink_error is not None:
-                        raise sink_error
-                    return packet
-                elif kind is StartData:
-                    if announced is not None:
-                        raise self._bad("a second Start Data in one transaction")
-                    if packet.transaction_id != tid:
-                        raise self._bad(f"Start Data for transaction {packet.transaction_id}, "
-                                        f"expected {tid}")
-                    announced = packet.total_length
-                    if max_data is not None and announced > max_data:
-                        raise self._bad(f"{announced} bytes announced where at most {max_data} "
-                                        f"were asked for")
-                elif kind is ProbeRequest:
-                    channel.send(ProbeResponse())
-                elif kind is Event:
-                    self._connection().queue_event(packet)
-                elif kind is not ProbeResponse:
-                    raise self._bad(f"unexpected {type(packet).__name__} during {opcode:#06x}")
-        except CameraProtocolError as error:
-            channel._fail(error)
-            raise
+                elif event is not None:  # the response: the transaction is over
+                    response = event.response
+                    break
+        except ProtocolError as error:
+            raise channel.fail(CameraProtocolError(self.address, str(error))) from error
+        if debug:
+            _log.debug("← %s tid %d params %s, %d data bytes in",
+                       code_name(ResponseCode, response.code), response.transaction_id,
+                       _hex(response.params), initiator.received)
+        if sink_error is not None:
+            raise sink_error
+        return response
+
+    def _start(self, channel: PacketChannel, opcode: int, params: tuple[int, ...],
+               data_out: bytes | None, max_data: int | None,
+               tid: int | None) -> tuple[Packet, ...]:
+        """The packets opening a transaction. A transaction left unfinished (an exception out
+        of the read loop) leaves the stream at no packet boundary: that poisons the channel."""
+        if channel.failure is not None:
+            raise channel.failure  # the reason the last transaction broke off, not its effect
+        try:
+            return self._initiator.start(opcode, params, data_out=data_out, max_data=max_data,
+                                         transaction_id=tid)
+        except ProtocolError as error:
+            problem = f"the stream is out of step after an interrupted transaction ({error})"
+            raise channel.fail(CameraProtocolError(self.address, problem)) from error
+
+    def _out_of_band(self, channel: PacketChannel, packet: Packet) -> None:
+        """Packets allowed between any two of a transaction: answer probes, queue events."""
+        if type(packet) is ProbeRequest:
+            channel.send(ProbeResponse())
+        elif type(packet) is Event:
+            self._connection().queue_event(packet)
+        # a Probe Response (to a probe of ours) needs nothing
 
     def _bad(self, problem: str) -> CameraProtocolError:
         return CameraProtocolError(self.address, problem)
@@ -395,14 +379,12 @@ class CameraSession:
         """Any operation whose data phase goes from us to the camera (as `set_device_prop`)."""
         self._request(opcode, params, data_out=bytes(data))
 
-    # ---- the camera's clock ----------------------------------------------------------------
+    # ---- vendor chores (chores.py) ---------------------------------------------------------
 
     def camera_clock(self) -> datetime | None:
         """The DateTime property (0x5011): naive local time as cameras keep it (aware only if
         the camera gave a zone); None when the camera's text is no usable date."""
-        data = self.get_device_prop(PROP_DATE_TIME)
-        text = self._decode(lambda d: Reader(d).ptp_string("DateTime"), data, "DateTime")
-        return self._decode(parse_ptp_datetime, text, "DateTime")
+        return chores.camera_clock(self)
 
     def set_camera_clock(self, moment: datetime) -> str:
         """Set the camera's clock to `moment` (an aware datetime); returns the way it was set.
@@ -410,18 +392,7 @@ class CameraSession:
         Canon EOS bodies that advertise 0x9110 get their clock property (0xD17C, UTC Unix time)
         through it; every other camera gets the standard DateTime property as local time.
         Raises OperationFailed when the camera refuses."""
-        opcode = self.vendor.clock_op
-        if opcode is not None and advertises(self.device_info, opcode):
-            data = (wire.u32(12) + wire.u32(CANON_EOS_PROP_CAMERA_TIME)
-                    + wire.u32(int(moment.timestamp())))
-            self.operation_with_data_out(opcode, (), data)
-            return f"{code_name(OpCode, opcode)}, property 0x{CANON_EOS_PROP_CAMERA_TIME:04X}"
-        local = moment.astimezone().replace(tzinfo=None)
-        text = format_ptp_datetime(local, tenths=self.vendor.dates_with_tenths)
-        self.set_device_prop(PROP_DATE_TIME, wire.ptp_string(text))
-        return f"DateTime property 0x{PROP_DATE_TIME:04X}"
-
-    # ---- vendor chores ---------------------------------------------------------------------
+        return chores.set_camera_clock(self, moment)
 
     @property
     def can_sleep(self) -> bool:
@@ -432,71 +403,19 @@ class CameraSession:
         """Put a Sony to sleep: 0x9280 with the sleep payload, then 0x9281 (which must follow
         every 0x9280, or later operations answer Busy). The camera then drops the connection,
         so the session ends here without a CloseSession it would not answer."""
-        payload = self.vendor.sleep_payload
-        if payload is None:
-            raise ValueError(f"a {self.vendor.make} camera cannot be put to sleep this way")
-        answers = (
-            (OpCode.SONY_SDIO_CONNECT,
-             self._exchange(OpCode.SONY_SDIO_CONNECT, (SONY_SDIO_PARAM,), data_out=payload)),
-            (OpCode.SONY_SDIO_GET_EXT_DEVICE_INFO,
-             self._exchange(OpCode.SONY_SDIO_GET_EXT_DEVICE_INFO, (SONY_SDIO_PARAM,),
-                            max_data=SMALL_OBJECT_LIMIT)),
-        )
-        for opcode, response in answers:
-            if response.code != _OK:
-                raise OperationFailed(opcode, response.code)
+        chores.sony_sleep(self, SMALL_OBJECT_LIMIT)
         self._opened_at = None  # asleep: close() only closes the sockets
 
     def poll_events(self) -> tuple[Event, ...]:
         """Events the camera queues for a host to ask for (Nikon GetEvent), in order; () for
         cameras without such an op. The event socket's `events` queue is the other source."""
-        opcode = self.vendor.event_poll_op
-        if opcode is None or not supports(self.device_info, opcode):
-            return ()
-        data = self._request_data(opcode)
-
-        def decode(raw: bytes) -> tuple[Event, ...]:
-            reader = Reader(raw)
-            count = reader.u16("event count")
-            return tuple(Event(reader.u16("event code"), 0, (reader.u32("event parameter"),))
-                         for _ in range(count))
-
-        return self._decode(decode, data, "GetEvent") if data else ()
+        return chores.poll_events(self)
 
     def transfer_list(self) -> tuple[int, ...]:
         """Handles the user picked on the camera (Nikon); empty when there is no such list."""
-        if not self.vendor.has_transfer_list:
-            return ()
-        parts: list[bytes] = []
-        response = self._exchange(OpCode.NIKON_GET_TRANSFER_LIST, on_data=parts.append,
-                                  max_data=SMALL_OBJECT_LIMIT)
-        if response.code in (ResponseCode.NIKON_NO_TRANSFER_LIST,
-                             ResponseCode.NIKON_WU1A_NO_TRANSFER_LIST,
-                             ResponseCode.OPERATION_NOT_SUPPORTED):
-            return ()
-        if response.code != _OK:
-            raise OperationFailed(OpCode.NIKON_GET_TRANSFER_LIST, response.code)
-        data = b"".join(parts)
-        if not data:
-            return ()
-        return self._decode(lambda d: Reader(d).array("I", "transfer list"), data,
-                            "transfer list")
+        return chores.transfer_list(self, SMALL_OBJECT_LIMIT)
 
-    # ---- streaming download ----------------------------------------------------------------
-
-    def _partial_request(self, handle: int, offset: int, size: int) -> tuple[int, tuple[int, ...]]:
-        """The op and params reading [offset, offset + size); 32-bit op below 4 GiB."""
-        if offset + size <= FOUR_GIB:
-            return OpCode.GET_PARTIAL_OBJECT, (handle, offset, size)
-        opcode = self.vendor.partial64_op(self.device_info)
-        low, high = offset & 0xFFFFFFFF, offset >> 32
-        if opcode == OpCode.NIKON_GET_PARTIAL_OBJECT_EX:
-            return opcode, (handle, low, high, size & 0xFFFFFFFF, size >> 32)
-        if opcode == OpCode.MTP_GET_PARTIAL_OBJECT_64:
-            return opcode, (handle, low, high, size)
-        raise OperationFailed(OpCode.MTP_GET_PARTIAL_OBJECT_64,
-                              ResponseCode.OPERATION_NOT_SUPPORTED,
-                              "the camera advertises no 64-bit partial read")
+    # ---- streaming download (download.py) --------------------------------------------------
 
     def download(self, handle: int, sink: BinaryIO, *, size: int, offset: int = 0,
                  progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
@@ -507,76 +426,12 @@ class CameraSession:
         size)` follows each piece, `cancelled()` is asked between pieces. A lost connection raises
         ConnectionLost with `.offset` = the object offset written so far: resume from there.
         """
-        if not 0 <= offset <= size:
-            raise ValueError(f"offset {offset} outside an object of {size} bytes")
-        start = offset
-        position = offset
-        write = sink.write
+        return stream_object(self, handle, sink, size=size, offset=offset, progress=progress,
+                             cancelled=cancelled, narrow_limit=FOUR_GIB)
 
-        def take(piece: bytes) -> None:
-            nonlocal position
-            write(piece)
-            position += len(piece)
-
-        try:
-            while position < size:
-                if cancelled is not None and cancelled():
-                    raise DownloadCancelled(position)
-                if self._whole_object_only or (
-                        position >= FOUR_GIB and self.vendor.partial64_op(self.device_info) is None):
-                    self._download_whole(handle, write, position, size, progress)
-                    return size - start
-                piece = min(self.chunk_size, size - position)
-                if position < FOUR_GIB:
-                    piece = min(piece, FOUR_GIB - position)  # a 32-bit offset never wraps
-                opcode, params = self._partial_request(handle, position, piece)
-                before = position
-                response = self._exchange(opcode, params, on_data=take, max_data=piece)
-                if response.code == ResponseCode.OPERATION_NOT_SUPPORTED and position == before:
-                    if opcode == OpCode.GET_PARTIAL_OBJECT:
-                        self._whole_object_only = True
-                        continue
-                    self._download_whole(handle, write, position, size, progress)
-                    return size - start
-                if response.code != _OK:
-                    raise OperationFailed(opcode, response.code,
-                                          f"handle {handle} at offset {before}")
-                if position == before:
-                    raise self._bad(f"no data for handle {handle} at offset {before} "
-                                    f"of {size} bytes")
-                if progress is not None:
-                    progress(position, size)
-        except ConnectionLost as lost:
-            if lost.offset is not None:  # already placed by _download_whole
-                raise
-            raise lost.at_offset(position) from lost
-        return size - start
-
-    def _download_whole(self, handle: int, write: Callable[[bytes], object], offset: int,
-                        size: int, progress: Progress | None) -> None:
-        """GetObject from byte 0, dropping what lies before `offset`: slow, but it resumes."""
-        skip = offset
-        position = offset
-
-        def take(piece: bytes) -> None:
-            nonlocal skip, position
-            if skip:
-                if len(piece) <= skip:
-                    skip -= len(piece)
-                    return
-                piece = memoryview(piece)[skip:]
-                skip = 0
-            write(piece)
-            position += len(piece)
-            if progress is not None:
-                progress(position, size)
-
-        try:
-            self._request(OpCode.GET_OBJECT, (handle,), on_data=take, max_data=size)
-        except ConnectionLost as lost:
-            raise lost.at_offset(position) from lost
-        if position != size:
-            raise self._bad(f"GetObject of handle {handle} gave {position} of {size} bytes")
+    def _partial_request(self, handle: int, offset: int, size: int) -> tuple[int, tuple[int, ...]]:
+        """The op and params reading [offset, offset + size); 32-bit op below 4 GiB."""
+        return partial_request(self, handle, offset, size, narrow_limit=FOUR_GIB)
 
 
 def _hex(params: tuple[int, ...]) -> str:
