@@ -18,23 +18,23 @@ from airnef_tui.ptpip.packets import (
 from airnef_tui.simulator.link import Link, LinkClosed
 
 if TYPE_CHECKING:
-    from airnef_tui.simulator.server import Simulator
+    from airnef_tui.simulator.context import CameraContext
 
 log = logging.getLogger("airnef_tui.simulator")
 
 
 class EventChannel:
-    def __init__(self, sim: Simulator, link: Link) -> None:
-        self.sim = sim
+    def __init__(self, camera: CameraContext, link: Link) -> None:
+        self.camera = camera
         self.link = link
         self.silent = False  # a stalled session's event socket goes quiet too
 
     def run(self, request: InitEventRequest) -> None:
-        session = self.sim.session_for(request.connection_number)
+        session = self.camera.connections.session_for(request.connection_number)
         if session is None:
             log.info("event connection from %s: unknown connection number %d, refused",
                      self.link.peer, request.connection_number)
-            self.sim.stats.count("refused")
+            self.camera.stats.count("refused")
             self.link.send(InitFail(InitFailReason.REJECTED))
             return
         session.attach_event_channel(self)
@@ -55,7 +55,7 @@ class EventChannel:
                          self.link.peer, exc)
                 return
             if isinstance(packet, ProbeRequest):
-                if not self.sim.config.no_probe_reply and not self.silent:
+                if self.camera.options.answer_probes and not self.silent:
                     self.link.send(ProbeResponse())
             elif not isinstance(packet, ProbeResponse):
                 log.info("event connection from %s: unexpected %s ignored",

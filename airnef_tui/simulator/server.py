@@ -2,8 +2,9 @@
 
 Command and event connections share one port, as on real cameras; which is which is decided by the
 first packet (Init Command Request or Init Event Request). State that outlives one connection
-lives here: the card, the statistics, the fault plan's byte counter, Sony's one-session rule,
-Nikon's transfer list and the camera clock.
+is owned here: the card, the statistics, the fault plan's byte counter, the connection registry
+(with Sony's one-session rule), Nikon's transfer list and the camera clock. Connections never see
+the server itself: each gets the `CameraContext` built here, with exactly what it may use.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from airnef_tui.ptpip.packets import InitCommandRequest, InitEventRequest
 from airnef_tui.simulator.card import SLOT_1, CardObject, format_for_name
 from airnef_tui.simulator.card_setup import build_card
 from airnef_tui.simulator.config import SimulatorConfig
+from airnef_tui.simulator.connections import ConnectionRegistry
+from airnef_tui.simulator.context import CameraContext, CameraIdentity, ConnectionOptions
 from airnef_tui.simulator.device_props import DeviceProperties
 from airnef_tui.simulator.event_channel import EventChannel
 from airnef_tui.simulator.faults import FaultPlan
@@ -29,6 +32,7 @@ from airnef_tui.simulator.link import Link, LinkClosed
 from airnef_tui.simulator.profiles import get_profile
 from airnef_tui.simulator.session import CommandSession
 from airnef_tui.simulator.stats import SimulatorStats
+from airnef_tui.simulator.transfer_list import TransferList
 
 log = logging.getLogger("airnef_tui.simulator")
 
@@ -53,18 +57,33 @@ class Simulator:
         self.device_props = DeviceProperties(tenths=self.profile.date_tenths,
                                              clock_settable=self.config.clock_settable)
         self.asleep = threading.Event()  # set when a Sony was put to sleep (0x9280 + 0x9281)
+        self.connections = ConnectionRegistry(
+            single_session=self.profile.single_session and self.config.sony_single_session,
+            paired_guid=self.config.paired_guid,
+            zero_mac_guids_only=self.profile.zero_mac_guids_only)
+        self.transfer_list = TransferList.from_names(self.card, self.config.transfer_list)
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._sessions: dict[int, CommandSession] = {}
-        self._next_connection_number = 1
-        self._single_session_used = False
         self._links: set[Link] = set()
         self._threads: set[threading.Thread] = set()
         self._listener: socket.socket | None = None
         self._wake_reader: socket.socket | None = None
         self._wake_writer: socket.socket | None = None
         self._acceptor: threading.Thread | None = None
-        self._transfer_list = self._resolve_transfer_list(self.config.transfer_list)
+        self.context = self._connection_context()
+
+    def _connection_context(self) -> CameraContext:
+        """What each connection gets of this camera (see `context`)."""
+        config = self.config
+        return CameraContext(
+            identity=CameraIdentity(self.model, self.serial, self.camera_guid),
+            profile=self.profile, card=self.card, device_props=self.device_props,
+            stats=self.stats, faults=self.faults, connections=self.connections,
+            transfer_list=self.transfer_list, remove_object=self.remove_object,
+            options=ConnectionOptions(latency=config.latency_ms / 1000,
+                                      short_objects=frozenset(config.short_objects),
+                                      answer_probes=not config.no_probe_reply),
+            pause=self.pause, asleep=self.asleep)
 
     # -- life cycle -----------------------------------------------------------------------------
 
@@ -165,9 +184,9 @@ class Simulator:
         try:
             first = link.receive()
             if isinstance(first, InitCommandRequest):
-                CommandSession(self, link).run(first)
+                CommandSession(self.context, link).run(first)
             elif isinstance(first, InitEventRequest):
-                EventChannel(self, link).run(first)
+                EventChannel(self.context, link).run(first)
             else:
                 log.info("connection from %s opened with %s, closing", link.peer,
                          type(first).__name__)
@@ -183,70 +202,13 @@ class Simulator:
                 self._links.discard(link)
                 self._threads.discard(threading.current_thread())
 
-    # -- sessions -------------------------------------------------------------------------------
-
-    def register(self, session: CommandSession) -> int:
-        with self._lock:
-            number = self._next_connection_number
-            self._next_connection_number += 1
-            self._sessions[number] = session
-            return number
-
-    def unregister(self, session: CommandSession) -> None:
-        with self._lock:
-            self._sessions.pop(session.connection_number, None)
-
-    def session_for(self, connection_number: int) -> CommandSession | None:
-        with self._lock:
-            return self._sessions.get(connection_number)
-
-    def _single_session_rule(self) -> bool:
-        return self.profile.single_session and self.config.sony_single_session
-
-    def single_session_used(self) -> bool:
-        return self._single_session_rule() and self._single_session_used
-
-    def claim_single_session(self) -> bool:
-        """False when the one session this camera allows per run was already given out."""
-        if not self._single_session_rule():
-            return True
-        with self._lock:
-            if self._single_session_used:
-                return False
-            self._single_session_used = True
-            return True
-
-    def guid_refusal(self, guid: bytes) -> str | None:
-        """Why this host GUID is refused (Init Fail), or None to accept it."""
-        paired = self.config.paired_guid
-        if self.profile.zero_mac_guids_only:
-            if guid[-6:] == bytes(6) or guid == paired:
-                return None
-            return "its last 6 bytes are not zero and it is not the paired GUID"
-        if paired is not None and guid != paired:
-            return f"the camera is paired with GUID {paired.hex()}"
-        return None
-
     # -- Nikon transfer list --------------------------------------------------------------------
 
-    def _resolve_transfer_list(self, names: list[str]) -> list[int]:
-        handles = []
-        for name in names:
-            match = next((o for o in self.card.files() if name in (o.name, o.camera_path)), None)
-            if match is None:
-                log.warning("transfer list: no file named %r on the card", name)
-            elif match.handle not in handles:
-                handles.append(match.handle)
-        return handles
-
     def transfer_list_handles(self) -> list[int]:
-        with self._lock:
-            return list(self._transfer_list)
+        return self.transfer_list.handles()
 
     def transfer_list_remove(self, handle: int) -> None:
-        with self._lock:
-            if handle in self._transfer_list:
-                self._transfer_list.remove(handle)
+        self.transfer_list.remove(handle)
 
     # -- realtime changes -----------------------------------------------------------------------
 
@@ -255,9 +217,7 @@ class Simulator:
         this camera announces nothing (`events=False`: clients must find changes by polling)."""
         if not self.config.events:
             return
-        with self._lock:
-            sessions = list(self._sessions.values())
-        for session in sessions:
+        for session in self.connections.sessions():
             session.push_event(code, param)
 
     def add_object(self, name: str, data: bytes | Path, folder: str | None = None,
@@ -285,5 +245,5 @@ class Simulator:
     def remove_object(self, handle: int) -> None:
         """Remove an object (and a folder's contents) from the card; announce ObjectRemoved."""
         for gone in self.card.remove(handle):
-            self.transfer_list_remove(gone)
+            self.transfer_list.remove(gone)
             self.broadcast(EventCode.OBJECT_REMOVED, gone)

@@ -1,0 +1,89 @@
+"""Sending object data (GetObject and the partial reads) as a streamed data phase.
+
+Objects can be gigabytes: they are never loaded whole but read from the card in pieces and
+written after each packet's header. This is also where the fault plan acts, because faults count
+object bytes and must fire in the middle of a packet: a dropped or stalled link, and the rate cap.
+The packet layout is the profile's (`data_phase.plan_packets`); the headers, and the check that
+the phase adds up, come from the transaction machine.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+
+from airnef_tui.ptpip.codes import ResponseCode
+from airnef_tui.ptpip.transaction import Responder
+from airnef_tui.simulator.card import Reader
+from airnef_tui.simulator.context import CameraContext
+from airnef_tui.simulator.data_phase import plan_packets
+from airnef_tui.simulator.faults import Fault
+from airnef_tui.simulator.link import Link
+from airnef_tui.simulator.operations import ObjectSlice
+from airnef_tui.simulator.stats import ObjectRead
+
+log = logging.getLogger("airnef_tui.simulator")
+
+STREAM_PIECE = 256 * 1024  # bytes read from the source and written per send
+
+
+class FaultInjected(Exception):
+    """The fault plan fired in the middle of a packet: the connection must enact `fault`."""
+
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(fault.value)
+        self.fault = fault
+
+
+class ObjectStreamer:
+    """Streams object replies of one command connection; counts the object bytes it sent."""
+
+    def __init__(self, link: Link, camera: CameraContext, label: str) -> None:
+        self.link = link
+        self.camera = camera
+        self.label = label  # "connection #N", for log lines
+        self.bytes_sent = 0
+
+    def send(self, responder: Responder, part: ObjectSlice, code: int,
+             params: tuple[int, ...]) -> None:
+        """Start Data, the object's bytes in the profile's packets, then the response.
+
+        FaultInjected when the fault plan fires; LinkClosed when the host went away.
+        """
+        obj = part.obj
+        with ExitStack() as stack:
+            try:
+                reader = stack.enter_context(obj.reader())
+            except OSError as exc:
+                log.info("%s: cannot read %s: %s", self.label, obj.camera_path, exc)
+                self.link.send(responder.respond(ResponseCode.GENERAL_ERROR))
+                return
+            self.camera.stats.record_read(ObjectRead(part.opcode, obj.handle, part.offset,
+                                                     part.count))
+            self.link.send(responder.start_data(part.count))
+            position = part.offset
+            for kind, length in plan_packets(part.count, self.camera.profile.layout):
+                self.link.send_bytes(responder.data_header(kind, length))
+                self._send_payload(reader, position, length)
+                position += length
+        self.link.send(responder.respond(code, params))
+
+    def _send_payload(self, reader: Reader, position: int, length: int) -> None:
+        faults = self.camera.faults
+        piece = faults.piece_size(STREAM_PIECE)
+        end = position + length
+        while position < end:
+            want = min(piece, end - position)
+            allowed, fault = faults.allowance(want) if faults.active else (want, None)
+            if allowed:
+                chunk = reader.read(position, allowed)
+                if len(chunk) < allowed:  # the file shrank since it was listed: keep framing
+                    chunk += bytes(allowed - len(chunk))
+                self.link.send_bytes(chunk)
+                position += allowed
+                self.bytes_sent += allowed
+                delay = faults.pace_delay(allowed)
+                if delay:
+                    self.camera.pause(delay)
+            if fault is not None:
+                raise FaultInjected(fault)
