@@ -13,6 +13,8 @@ import argparse
 import re
 from collections.abc import Callable
 
+from airnef_tui.camera.address import AUTO, format_address, split_address
+
 NOEXT = "<NOEXT>"
 ROOT = "<ROOT>"
 EXEC_OPTIONS = ("wait", "exitonfailcode", "delay", "ignorelauncherror", "notildereplacement")
@@ -100,27 +102,13 @@ def port(text: str) -> int:
 def camera_host(address: str, extra_port: int | None) -> str:
     """airnef's `--ipaddress` (optionally `HOST:PORT` or `[IPv6]:PORT`) plus our `--port`, as the
     `HOST[:PORT]` our commands take. Raises ValueError with a one-line message."""
-    host, port_text = address.strip(), ""
-    if host.startswith("["):
-        close = host.find("]")
-        rest = host[close + 1:] if close > 0 else "?"
-        if rest and not rest.startswith(":"):
-            raise ValueError(f"bad camera address {address!r}")
-        host, port_text = host[1:close], rest[1:]
-    elif host.count(":") == 1:
-        host, port_text = host.split(":")
-    if not host or any(character.isspace() for character in host):
-        raise ValueError(f"bad camera address {address!r}")
-    own_port = None
-    if port_text:
-        try:
-            own_port = port(port_text)
-        except argparse.ArgumentTypeError as error:
-            raise ValueError(f"bad port in camera address {address!r}: {error}") from None
+    host, own_port = split_address(address)
     if own_port is not None and extra_port is not None and own_port != extra_port:
         raise ValueError(f"--port {extra_port} contradicts the port in --ipaddress {address}")
     chosen = own_port if own_port is not None else extra_port
-    if host == "auto" and chosen is not None:
-        raise ValueError("a port cannot be given with --ipaddress auto (discovery finds it)")
+    if host.lower() == AUTO:
+        if chosen is not None:
+            raise ValueError("a port cannot be given with --ipaddress auto")
+        return AUTO
     shown = f"[{host}]" if ":" in host else host
-    return shown if chosen is None else f"{shown}:{chosen}"
+    return shown if chosen is None else format_address(host, chosen)

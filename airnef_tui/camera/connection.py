@@ -14,6 +14,7 @@ import re
 import socket
 import threading
 
+from airnef_tui.camera.address import format_address
 from airnef_tui.camera.channel import DATA_PIECE, PacketChannel
 from airnef_tui.camera.errors import (
     CameraError, CameraProtocolError, CameraRefused, CameraUnreachable, ConnectionLost,
@@ -26,10 +27,6 @@ from airnef_tui.ptpip import (
 PROBE_WAIT = 1.0
 EVENT_QUEUE_LIMIT = 10_000
 _NUMERIC_HOST = re.compile(r"[0-9.]+")
-
-
-def format_address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _check_host(host: str, port: int) -> None:

@@ -1,1 +1,1 @@
-"""The headless commands (`list`, `get`, `discover`): argument parsing, output, exit codes."""
+"""The headless commands (`list`, `get`): argument parsing, output for people and scripts, exit codes."""

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import sys
 
+from airnef_tui.app.listing import NoTransferList
 from airnef_tui.camera.errors import CameraError, CameraRefused
 from airnef_tui.exitcodes import ExitCode
-
-
-class NoTransferList(CameraError):
-    """`--camera-transfer-list require` and the camera has none (or is not a Nikon)."""
 
 
 def fail(message: str, code: ExitCode) -> int:

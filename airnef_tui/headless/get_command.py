@@ -14,24 +14,25 @@ import sys
 import threading
 from pathlib import Path
 
+from airnef_tui.app.camera_chores import finish_with_camera, sync_clock
+from airnef_tui.app.connect import DEFAULTS, camera_identity, camera_link, session_opener
+from airnef_tui.app.download import RunNumbering, download_files
+from airnef_tui.app.listing import cached_prefetch, choose_files
+from airnef_tui.app.new_files import NewFileFinder
+from airnef_tui.app.records import DownloadRecords
+from airnef_tui.app.tracked_sessions import TrackedSessions
+from airnef_tui.app.watch import run_realtime
 from airnef_tui.camera.errors import CameraError
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
-from airnef_tui.headless.failures import camera_failure, fail
-from airnef_tui.headless.camera_chores import add_chore_options, finish_with_camera, sync_clock
+from airnef_tui.headless.chore_options import add_chore_options
 from airnef_tui.headless.exec_hook import ExecFailed, ExecHook, add_exec_options, exec_hook_from
-from airnef_tui.headless.job import (
-    JobSettings, RunNumbering, camera_identity, choose_files, download_files,
-    list_card, select_files, settings_from,
-)
+from airnef_tui.headless.failures import camera_failure, fail
+from airnef_tui.headless.job import JobSettings, list_with_progress, settings_from
 from airnef_tui.headless.json_lines import JsonPrinter
-from airnef_tui.headless.listing import cached_prefetch
 from airnef_tui.headless.log_level import add_log_options, chosen_level, debug_logging
-from airnef_tui.headless.new_files import NewFileFinder
 from airnef_tui.headless.progress_lines import LinePrinter
-from airnef_tui.headless.realtime import add_realtime_options, run_realtime
-from airnef_tui.headless.records import DownloadRecords
-from airnef_tui.headless.tracked_sessions import TrackedSessions
+from airnef_tui.headless.realtime_options import add_realtime_options
 from airnef_tui.state.db import open_database
 from airnef_tui.transfer.engine import LocalWriteError, RunStopped
 from airnef_tui.transfer.link import CameraLink, RunCancelled
@@ -44,10 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_selection_options(parser)
     options.add_naming_options(parser)
     group = parser.add_argument_group("reliability")
-    group.add_argument("--retries", type=int, default=3, metavar="N",
-                       help="reconnection attempts after a lost connection (default 3)")
-    group.add_argument("--retry-delay", type=options.positive_float, default=5.0, metavar="S",
-                       help="seconds between reconnection attempts (default 5)")
+    group.add_argument("--retries", type=int, default=DEFAULTS.retries, metavar="N",
+                       help="reconnection attempts after a lost connection "
+                            f"(default {DEFAULTS.retries})")
+    group.add_argument("--retry-delay", type=options.positive_float,
+                       default=DEFAULTS.retry_delay, metavar="S",
+                       help="seconds between reconnection attempts "
+                            f"(default {DEFAULTS.retry_delay:g})")
     add_exec_options(parser)
     add_realtime_options(parser)
     add_chore_options(parser)
@@ -81,9 +85,8 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
     cancel = cancel or threading.Event()
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, lambda *_: cancel.set()) if in_main_thread else None
-    sessions = TrackedSessions(settings.open_session)
-    link = CameraLink(sessions, retries=args.retries, delay=args.retry_delay,
-                      observer=observer, cancel=cancel)
+    sessions = TrackedSessions(session_opener(settings.address, settings.connection))
+    link = camera_link(sessions, settings.connection, observer, cancel)
     with debug_logging(level == "debug"):  # CloseSession at the very end is logged too
         try:
             return _download(args, settings, link, sessions, observer, hook)
@@ -123,14 +126,15 @@ def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,
             numbering=RunNumbering.starting_now(records))
         prefetch = cached_prefetch(session, conn, camera)
         if args.realtime == "disabled":
-            files = select_files(session, settings, args.camera_transfer_list, prefetch=prefetch)
+            card = list_with_progress(session, prefetch=prefetch)
+            files = choose_files(session, settings.filter, args.camera_transfer_list, card)
             summary = download(files, observer=observer)
             return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
         run_realtime(
             args.realtime, args.realtime_poll, link=link, sessions=sessions,
-            finder=NewFileFinder(settings.filter, list_card), first_prefetch=prefetch,
-            choose=lambda files: choose_files(link.session, settings, args.camera_transfer_list,
-                                              files),
+            finder=NewFileFinder(settings.filter, list_with_progress), first_prefetch=prefetch,
+            choose=lambda files: choose_files(link.session, settings.filter,
+                                              args.camera_transfer_list, files),
             download=lambda files, observer: download(files, observer=observer),
             observer=observer, note=observer.note)
     finally:

@@ -9,17 +9,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from airnef_tui.app.connect import camera_identity, open_session
+from airnef_tui.app.download import run_timestamp
+from airnef_tui.app.listing import cached_prefetch, choose_files
+from airnef_tui.app.records import DownloadRecords
+from airnef_tui.app.units import size
 from airnef_tui.camera.errors import CameraError
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
 from airnef_tui.headless.failures import camera_failure, fail
-from airnef_tui.headless.job import (
-    camera_identity, run_timestamp, select_files, settings_from,
-)
-from airnef_tui.headless.listing import cached_prefetch
+from airnef_tui.headless.job import list_with_progress, settings_from
 from airnef_tui.headless.json_lines import emit
-from airnef_tui.headless.progress_lines import size
-from airnef_tui.headless.records import DownloadRecords
 from airnef_tui.state.db import open_database
 from airnef_tui.transfer.plan import Action, PlannedFile, plan_transfer
 
@@ -44,11 +44,11 @@ def run(args: argparse.Namespace) -> int:
     session = None
     conn = open_database()
     try:
-        session = settings.open_session()
+        session = open_session(settings.address, settings.connection)
         camera = camera_identity(session)
         records = DownloadRecords(conn, camera)
-        files = select_files(session, settings, args.camera_transfer_list,
-                             prefetch=cached_prefetch(session, conn, camera))
+        card = list_with_progress(session, prefetch=cached_prefetch(session, conn, camera))
+        files = choose_files(session, settings.filter, args.camera_transfer_list, card)
         downloaded_at = run_timestamp()
         in_history = records.lookup(files)
         plan = plan_transfer(files, camera, settings.naming, downloaded_at=downloaded_at,

@@ -1,7 +1,7 @@
 """`--log-level normal|verbose|debug` (and `-v`): how much `get` tells about what it does.
 
 `verbose` is the line printer's per-file detail. `debug` adds, on stderr, every PTP operation and
-response (`airnef_tui.camera.ptp`) and what the realtime watcher notices (`airnef_tui.headless.*`),
+response (`airnef_tui.camera.ptp`) and what the realtime watcher notices (`airnef_tui.app.*`),
 through Python's `logging`, so a bug report can carry the whole conversation with the camera.
 The handler exists only for the length of the run: `get` may run in-process (airnefcmd, tests),
 and must leave logging as it found it.

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import re
 
+from airnef_tui.app.connect import DEFAULTS, MIB
 from airnef_tui.transfer.dates import comparable, parse_user_date
 from airnef_tui.transfer.filters import NO_EXTENSION, ORDER_CHOICES, SLOT_CHOICES, FileFilter
 
 IF_EXISTS_CHOICES = ("uniquename", "skip", "overwrite", "exit")
 HISTORY_CHOICES = ("skip", "ignore", "clear")
-TRANSFER_LIST_CHOICES = ("use", "require", "ignore")
+TRANSFER_LIST_CHOICES = ("use", "require", "ignore")  # see app.listing.choose_files
 _SIZE = re.compile(r"(\d+)\s*([kKmM]i?[bB]?)?")
 
 
@@ -48,13 +49,17 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("camera", metavar="HOST[:PORT]",
                         help="the camera's address, e.g. 192.168.1.1 or 127.0.0.1:15740")
     group = parser.add_argument_group("connection")
-    group.add_argument("--connect-timeout", type=positive_float, default=10.0, metavar="S",
-                       help="seconds to wait for the camera to accept a connection (default 10)")
-    group.add_argument("--io-timeout", type=positive_float, default=5.0, metavar="S",
-                       help="seconds to wait for each reply (default 5)")
-    group.add_argument("--chunk-size", type=byte_count, default=1024 * 1024, metavar="BYTES",
-                       help="bytes asked for per request (default 1M; some Nikon bodies drop "
-                            "bigger transfers)")
+    group.add_argument("--connect-timeout", type=positive_float,
+                       default=DEFAULTS.connect_timeout, metavar="S",
+                       help="seconds to wait for the camera to accept a connection "
+                            f"(default {DEFAULTS.connect_timeout:g})")
+    group.add_argument("--io-timeout", type=positive_float, default=DEFAULTS.io_timeout,
+                       metavar="S",
+                       help=f"seconds to wait for each reply (default {DEFAULTS.io_timeout:g})")
+    group.add_argument("--chunk-size", type=byte_count, default=DEFAULTS.chunk_size,
+                       metavar="BYTES",
+                       help=f"bytes asked for per request (default {DEFAULTS.chunk_size // MIB}M; "
+                            "some Nikon bodies drop bigger transfers)")
     group.add_argument("--guid", metavar="GUID",
                        help="PTP/IP GUID to present (32 hex digits, airnef's 0xHIGH-0xLOW, or a "
                             "Sony MAC aa:bb:cc:dd:ee:ff); default: this installation's own")

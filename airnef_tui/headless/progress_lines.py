@@ -13,42 +13,14 @@ import sys
 import time
 from typing import TextIO
 
-import humanize
-
-from airnef_tui.headless.continued_run import NewFiles
+from airnef_tui.app.continued_run import NewFiles
+from airnef_tui.app.units import duration, rate, size, summary_line
 from airnef_tui.transfer.events import (
     Event, FileFinished, FileProgress, FileStarted, FileStatus, Reconnecting, RunFinished,
-    RunStarted, Summary,
+    RunStarted,
 )
 
 REDRAW_INTERVAL = 0.25
-
-
-def size(n: int) -> str:
-    return humanize.naturalsize(n, format="%.1f")
-
-
-def rate(bytes_per_second: float) -> str:
-    return f"{size(int(bytes_per_second))}/s"
-
-
-def duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
-    return humanize.precisedelta(int(seconds), minimum_unit="seconds", format="%d")
-
-
-def summary_line(summary: Summary) -> str:
-    parts = [f"{summary.downloaded} downloaded"]
-    if summary.skipped_history:
-        parts.append(f"{summary.skipped_history} skipped as already downloaded")
-    if summary.skipped_existing:
-        parts.append(f"{summary.skipped_existing} skipped as existing")
-    parts.append(f"{summary.failed} failed")
-    text = ", ".join(parts) + f"; {size(summary.bytes)} in {duration(summary.seconds)}"
-    if summary.bytes and summary.seconds > 0:
-        text += f" ({rate(summary.rate)} average)"
-    return text
 
 
 class LinePrinter:

@@ -10,10 +10,29 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import BinaryIO, Generic, Protocol, TypeVar
 
 from airnef_tui.camera.errors import CameraError, CameraRefused
 from airnef_tui.transfer.events import Observer, Reconnecting
+
+
+class DownloadSession(Protocol):
+    """What the engine asks of a camera session (`camera.session.CameraSession` is one).
+
+    Spelled out so the engine's calls are checked, and so that anything else that can stream an
+    object (another transport's session) fits the engine without it knowing.
+    """
+
+    def download(self, handle: int, sink: BinaryIO, *, size: int, offset: int = 0,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> int: ...
+
+    def thumb(self, handle: int, *, large: bool = False) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+SessionT = TypeVar("SessionT", bound=DownloadSession)
 
 
 class LinkLost(CameraError):
@@ -28,23 +47,23 @@ class RunCancelled(Exception):
     """The user asked to stop (Ctrl-C in the CLI, a key in the TUI)."""
 
 
-class CameraLink:
-    def __init__(self, open_session: Callable[[], Any], *, retries: int, delay: float,
+class CameraLink(Generic[SessionT]):
+    def __init__(self, open_session: Callable[[], SessionT], *, retries: int, delay: float,
                  observer: Observer, cancel: threading.Event | None = None) -> None:
         self._open_session = open_session
         self.retries = retries
         self.delay = delay
         self.observer = observer
         self.cancel = cancel or threading.Event()
-        self._session: Any = None
+        self._session: SessionT | None = None
 
     @property
-    def session(self) -> Any:
+    def session(self) -> SessionT:
         if self._session is None:
             self._session = self._open_session()
         return self._session
 
-    def reconnect(self, cause: Exception) -> Any:
+    def reconnect(self, cause: Exception) -> SessionT:
         """Replace a broken session; raises LinkLost, CameraRefused or RunCancelled."""
         self.abandon()
         for attempt in range(1, self.retries + 1):

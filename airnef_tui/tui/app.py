@@ -12,7 +12,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from airnef_tui.tui.camera_access import CameraAccess
+from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.tui.screens.browser import BrowserScreen
 from airnef_tui.tui.screens.no_camera import NoCameraScreen
 from airnef_tui.tui.styles import stylesheet_path

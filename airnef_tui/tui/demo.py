@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from airnef_tui.headless.address import CameraAddress
+from airnef_tui.camera.address import CameraAddress
 from airnef_tui.simulator import Simulator, SimulatorConfig
 
 DEMO_FILES = 40

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from airnef_tui.exitcodes import ExitCode
-from airnef_tui.headless.address import parse_address
+from airnef_tui.camera.address import parse_address
 
 FRAMES_PER_SECOND = "30"  # textual's 60 doubles the bytes sent over SSH for nothing a person sees
 
@@ -33,7 +33,7 @@ def run_tui(args: argparse.Namespace) -> int:
     os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)
 
     from airnef_tui.tui.app import AirnefApp
-    from airnef_tui.tui.camera_access import CameraAccess
+    from airnef_tui.app.camera_access import CameraAccess
     from airnef_tui.tui.demo import DEMO_NOTE, DemoCamera
 
     if demo:

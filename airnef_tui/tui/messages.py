@@ -14,7 +14,7 @@ from textual.message import Message
 from airnef_tui.transfer.events import (
     Event, FileFinished, FileProgress, FileStarted, Reconnecting, RunFinished, RunStarted, Summary,
 )
-from airnef_tui.tui.camera_access import Catalogue, HistoryView
+from airnef_tui.app.camera_access import Catalogue, HistoryView
 
 
 class CatalogueLoaded(Message):

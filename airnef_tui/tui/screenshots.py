@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from textual.widgets import ProgressBar, Select
 
 from airnef_tui.tui.app import AirnefApp
-from airnef_tui.tui.camera_access import CameraAccess
+from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.tui.demo import DEMO_NOTE, DemoCamera
 from airnef_tui.tui.screens.browser import BrowserScreen
 from airnef_tui.tui.screens.transfer import TransferScreen

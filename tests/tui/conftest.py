@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from airnef_tui.headless.address import CameraAddress
+from airnef_tui.camera.address import CameraAddress
 from airnef_tui.simulator import Simulator
 from airnef_tui.tui.app import AirnefApp
-from airnef_tui.tui.camera_access import CameraAccess
+from airnef_tui.app.camera_access import CameraAccess
+from airnef_tui.app.connect import ConnectionOptions
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def make_app(output_dir):
     accesses: list[CameraAccess] = []
 
     def make(sim: Simulator) -> AirnefApp:
-        access = CameraAccess(CameraAddress(sim.host, sim.port), retry_delay=0.2)
+        access = CameraAccess(CameraAddress(sim.host, sim.port), ConnectionOptions(retry_delay=0.2))
         accesses.append(access)
         return AirnefApp(access, output_dir)
 

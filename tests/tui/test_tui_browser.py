@@ -6,11 +6,11 @@ import socket
 
 from textual.widgets import Select
 
-from airnef_tui.headless.address import CameraAddress
-from airnef_tui.headless.progress_lines import size
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.app.units import size
 from airnef_tui.rename.preview import PreviewModel
 from airnef_tui.tui.app import AirnefApp
-from airnef_tui.tui.camera_access import CameraAccess
+from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.tui.screens.browser import BrowserScreen
 from airnef_tui.tui.screens.no_camera import NoCameraScreen
 from airnef_tui.tui.screens.transfer import TransferScreen

@@ -21,8 +21,8 @@ from textual.widgets import Button, Footer, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
 from airnef_tui.camera.errors import CameraError
-from airnef_tui.headless.progress_lines import size
-from airnef_tui.tui.camera_access import CameraAccess, Catalogue
+from airnef_tui.app.units import size
+from airnef_tui.app.camera_access import CameraAccess, Catalogue
 from airnef_tui.tui.messages import CatalogueFailed, CatalogueLoaded, HistoryRefreshed
 from airnef_tui.tui.screens.transfer import TransferResult, TransferScreen
 from airnef_tui.tui.widgets.file_list import FileList, header_text

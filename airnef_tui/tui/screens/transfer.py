@@ -22,11 +22,11 @@ from textual.widgets import Footer, ProgressBar, RichLog, Static
 from textual.worker import Worker, WorkerState
 
 from airnef_tui.camera.errors import CameraError
-from airnef_tui.headless.progress_lines import rate, size, summary_line
+from airnef_tui.app.units import rate, size, summary_line
 from airnef_tui.transfer.engine import LocalWriteError, RunStopped
 from airnef_tui.transfer.events import Event, FileStatus, RunFinished, Summary
 from airnef_tui.transfer.link import RunCancelled
-from airnef_tui.tui.camera_access import CameraAccess, Catalogue
+from airnef_tui.app.camera_access import CameraAccess, Catalogue
 from airnef_tui.tui.messages import (
     FileAdvanced, FileBegan, FileEnded, LinkReconnecting, TransferBegan, TransferEnded,
     TransferOutcome, message_for,

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import SelectionList
 
 from airnef_tui.camera.catalogue import CameraFile
-from airnef_tui.headless.progress_lines import size
+from airnef_tui.app.units import size
 
 DOWNLOADED_MARK = "✓"
 SIZE_WIDTH = 9

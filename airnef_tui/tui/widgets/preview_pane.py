@@ -21,12 +21,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from airnef_tui.camera.catalogue import CameraFile
-from airnef_tui.headless.job import run_timestamp
+from airnef_tui.app.download import run_timestamp
 from airnef_tui.rename import CompiledSpec, PresetError
 from airnef_tui.rename.presets import BUILTIN_PRESETS, Preset, all_presets
 from airnef_tui.rename.preview import PreviewModel
 from airnef_tui.transfer.plan import Naming, file_facts
-from airnef_tui.tui.camera_access import Catalogue
+from airnef_tui.app.camera_access import Catalogue
 from airnef_tui.tui.widgets.preview_list import LEGEND, PreviewList
 from airnef_tui.tui.widgets.spec_field import SpecField
 

@@ -24,7 +24,7 @@ from airnef_tui.transfer.filters import FileFilter
 FileKey = tuple[int, str, int, datetime | None]
 ListCard = Callable[..., list[CameraFile]]  # list_card(session, *, prefetch=...)
 
-_log = logging.getLogger("airnef_tui.headless.new_files")
+_log = logging.getLogger("airnef_tui.app.new_files")
 
 
 def file_key(file: CameraFile) -> FileKey:

@@ -1,11 +1,12 @@
-"""The app's one connection to the camera, used from thread workers only.
+"""The TUI's one connection to the camera, used from its thread workers only.
 
 Listing the card and downloading share one `CameraLink`, so a download starts on the session the
 listing opened (Sony bodies allow one session per run, and every new session costs seconds on
 Wi-Fi); a session that died while the browser sat idle is reopened by the link on first use. A
 lock keeps the two kinds of work from ever driving the session at the same time, because a
 session is not thread-safe. Nothing here touches textual: these are blocking calls, made from
-`@work(thread=True)` workers, that return plain values or raise the headless layers' errors.
+`@work(thread=True)` workers, that return plain values or raise the camera and transfer errors.
+The card is listed through the object-info cache, as `list` and `get` list it.
 """
 
 from __future__ import annotations
@@ -15,25 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from airnef_tui.camera.catalogue import CameraFile, list_files
+from airnef_tui.app.connect import DEFAULTS, ConnectionOptions, camera_identity, camera_link
+from airnef_tui.app.connect import session_opener
+from airnef_tui.app.download import download_files, run_timestamp
+from airnef_tui.app.listing import list_card
+from airnef_tui.app.records import DownloadRecords
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.camera.catalogue import CameraFile
 from airnef_tui.camera.errors import CameraError, ConnectionLost
-from airnef_tui.camera.session import CameraSession
-from airnef_tui.headless.address import CameraAddress
-from airnef_tui.headless.job import camera_identity, download_files, run_timestamp
-from airnef_tui.headless.records import DownloadRecords
 from airnef_tui.state.db import open_database
 from airnef_tui.transfer.events import Event, Observer, Summary
 from airnef_tui.transfer.filters import FileFilter
-from airnef_tui.transfer.link import CameraLink
 from airnef_tui.transfer.plan import CameraIdentity, Counters, Naming
 
 # The browser shows every card, oldest shot first: a person picks files, so no slot is hidden.
 BROWSER_FILTER = FileFilter(slot="both", order="oldest")
-RETRIES = 3  # reconnection attempts during a download, as `get` defaults
-RETRY_DELAY = 5.0
-CONNECT_TIMEOUT = 10.0
-IO_TIMEOUT = 5.0
-SHUTDOWN_WAIT = IO_TIMEOUT + 1.0  # a worker notices the cancel within one socket timeout
 
 
 @dataclass
@@ -68,19 +65,14 @@ class HistoryView:
 class CameraAccess:
     """Blocking camera work for the TUI's workers; `cancel` stops a download between pieces."""
 
-    def __init__(self, address: CameraAddress, *, retries: int = RETRIES,
-                 retry_delay: float = RETRY_DELAY) -> None:
+    def __init__(self, address: CameraAddress, options: ConnectionOptions = DEFAULTS) -> None:
         self.address = address
+        self.options = options
         self.cancel = threading.Event()
         self._lock = threading.Lock()
         self._observer: Observer | None = None
-        self.link = CameraLink(self._open_session, retries=retries, delay=retry_delay,
-                               observer=self._forward, cancel=self.cancel)
-
-    def _open_session(self) -> CameraSession:
-        session = CameraSession(self.address.host, self.address.port,
-                                connect_timeout=CONNECT_TIMEOUT, io_timeout=IO_TIMEOUT)
-        return session.open()
+        self.link = camera_link(session_opener(address, options), options, self._forward,
+                                self.cancel)
 
     def _forward(self, event: Event) -> None:
         """The link reports reconnections; they belong to whichever download is running."""
@@ -111,9 +103,14 @@ class CameraAccess:
     def _list_card(self) -> tuple[CameraIdentity, str, list[CameraFile], list[str]]:
         skipped: list[str] = []
         session = self.link.session
-        files = list_files(session, on_skip=lambda handle, error: skipped.append(
-            f"camera object {handle}: {error}"))
-        return camera_identity(session), session.camera_name, files, skipped
+        camera = camera_identity(session)
+        conn = open_database()
+        try:
+            files = list_card(session, conn, camera, on_skip=lambda handle, error: skipped.append(
+                f"camera object {handle}: {error}"))
+        finally:
+            conn.close()
+        return camera, session.camera_name, files, skipped
 
     @staticmethod
     def read_history(camera: CameraIdentity, files: Sequence[CameraFile]) -> HistoryView:
@@ -148,7 +145,8 @@ class CameraAccess:
         card), the session is abandoned under it: the process is leaving anyway.
         """
         self.cancel.set()
-        if self._lock.acquire(timeout=SHUTDOWN_WAIT):
+        # A worker notices the cancel within one socket timeout.
+        if self._lock.acquire(timeout=self.options.io_timeout + 1.0):
             try:
                 self.link.close()
             finally:

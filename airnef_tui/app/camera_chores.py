@@ -1,4 +1,4 @@
-"""What `get` does to the camera itself rather than to its files: its clock, and sleep.
+"""What a run does to the camera itself rather than to its files: its clock, and sleep.
 
 airnef set the camera's clock on every connection without a word (always on Canon) and put Sony
 cameras to sleep by default. Here both are options that are off unless asked for, each says in
@@ -7,7 +7,6 @@ one line what it did, and a camera that refuses costs a warning line, never the 
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,31 +29,6 @@ class ClockSync:
 
     def __str__(self) -> str:
         return f"{self.seconds:g} s" if self.mode == "beyond" else self.mode
-
-
-def clock_sync(text: str) -> ClockSync:
-    """argparse type for `--clock-sync SECONDS|never|always`."""
-    word = text.strip().lower()
-    if word in ("never", "always"):
-        return ClockSync(word)
-    try:
-        seconds = float(word)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a number of seconds, 'never' or 'always', not {text!r}") from None
-    if not seconds >= 0 or seconds == float("inf"):
-        raise argparse.ArgumentTypeError(f"seconds must be 0 or more, not {text!r}")
-    return ClockSync("beyond", seconds)
-
-
-def add_chore_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("the camera itself")
-    group.add_argument("--clock-sync", type=clock_sync, default=ClockSync("never"),
-                       metavar="SECONDS|never|always",
-                       help="set the camera's clock to this computer's when it is off by more "
-                            "than SECONDS, or always (default never)")
-    group.add_argument("--camera-sleep-when-done", choices=("yes", "no"), default="no",
-                       help="Sony: put the camera to sleep at the end (default no)")
 
 
 def offset_text(seconds: float) -> str:

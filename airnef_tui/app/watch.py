@@ -1,4 +1,4 @@
-"""`get --realtime afternormal|only` (`--watch`): keep the session open and fetch new shots.
+"""Watching a camera (`get --realtime`, `--watch`): keep the session open and fetch new shots.
 
 airnef polled the whole handle list every 3 s and never read the event channel. Here the
 camera's own announcements come first: an ObjectAdded event (0x4002; Sony 0xC201, Nikon 0xC101)
@@ -15,7 +15,6 @@ RunCancelled (Ctrl-C, SIGTERM), or the connection lost beyond `CameraLink`'s ret
 
 from __future__ import annotations
 
-import argparse
 import functools
 import logging
 import queue
@@ -24,19 +23,17 @@ import time
 from collections.abc import Callable
 from typing import NoReturn
 
+from airnef_tui.app.continued_run import ContinuedRun
+from airnef_tui.app.new_files import NewFileFinder
+from airnef_tui.app.tracked_sessions import TrackedSessions
+from airnef_tui.app.units import summary_line
 from airnef_tui.camera.catalogue import CameraFile, Prefetch
 from airnef_tui.camera.errors import ConnectionLost, OperationFailed
 from airnef_tui.camera.session import CameraSession
-from airnef_tui.headless.continued_run import ContinuedRun
-from airnef_tui.headless.new_files import NewFileFinder
-from airnef_tui.headless.progress_lines import summary_line
-from airnef_tui.headless.tracked_sessions import TrackedSessions
 from airnef_tui.ptpip import Event, EventCode, code_name
 from airnef_tui.transfer.events import Observer, Summary
 from airnef_tui.transfer.link import CameraLink, RunCancelled
 
-MODES = ("disabled", "afternormal", "only")
-DEFAULT_POLL = 3.0
 LOOK_ANYWAY_EVERY = 10  # polls between looks once the camera is known to announce new shots
 WAIT_SLICE = 0.1  # how often a wait for events notices a cancellation
 OBJECT_ADDED = frozenset({
@@ -46,31 +43,7 @@ OBJECT_ADDED = frozenset({
 Download = Callable[[list[CameraFile], Observer], Summary]
 Note = Callable[[str], None]
 
-_log = logging.getLogger("airnef_tui.headless.realtime")
-
-
-def poll_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0.05 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"{text!r} is outside 0.05 to 3600 seconds")
-    return value
-
-
-def add_realtime_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("realtime (new shots while the camera stays connected)")
-    group.add_argument("--realtime", choices=MODES, default="disabled",
-                       help="afternormal: after the download, stay connected and fetch new shots "
-                            "as they are taken; only: fetch only shots taken from now on "
-                            "(default disabled). Ctrl-C or SIGTERM stops, exit code 130")
-    group.add_argument("--watch", dest="realtime", action="store_const", const="afternormal",
-                       help="short for --realtime afternormal")
-    group.add_argument("--realtime-poll", type=poll_seconds, default=DEFAULT_POLL,
-                       metavar="SECONDS",
-                       help="seconds between keep-alives and looks for cameras that announce "
-                            f"nothing (default {DEFAULT_POLL:g})")
+_log = logging.getLogger("airnef_tui.app.watch")
 
 
 def run_realtime(mode: str, poll: float, *, link: CameraLink, sessions: TrackedSessions,
