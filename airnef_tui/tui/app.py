@@ -15,11 +15,13 @@ from textual.binding import Binding
 from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.tui.screens.browser import BrowserScreen
 from airnef_tui.tui.screens.no_camera import NoCameraScreen
-from airnef_tui.tui.styles import stylesheet_path
 
 
 class AirnefApp(App[int]):
-    CSS_PATH = str(stylesheet_path())
+    # Relative to this module, as Textual resolves it: the stylesheet ships inside the package
+    # (the checkout's top-level styles/ is a link to the same folder), so a source checkout and
+    # an installed wheel find it at the same place.
+    CSS_PATH = "styles/app.tcss"
     TITLE = "airnef-tui"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]

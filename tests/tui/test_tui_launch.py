@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,41 +14,29 @@ import pytest
 from airnef_tui import paths
 from airnef_tui.tui.demo import DemoCamera
 from airnef_tui.tui.launch import run_tui
-from airnef_tui.tui.styles import stylesheet_path
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 
 
-def test_the_stylesheet_is_found_in_a_checkout():
-    assert stylesheet_path() == CHECKOUT / "styles" / "app.tcss"
+def test_the_checkouts_styles_folder_is_the_packages():
+    """styles/ at the top is where people look for the .tcss; the package carries the same files."""
+    assert (CHECKOUT / "styles").resolve() == CHECKOUT / "airnef_tui" / "tui" / "styles"
+    assert (CHECKOUT / "styles" / "app.tcss").is_file()
 
 
 def test_the_stylesheet_is_found_inside_an_installed_package(tmp_path):
-    """The wheel's layout, rebuilt by hand: the package with styles/ inside it, on its own."""
+    """The wheel's layout, rebuilt by hand: the package alone on the path, no checkout around it."""
     site = tmp_path / "site"
     shutil.copytree(CHECKOUT / "airnef_tui", site / "airnef_tui",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(CHECKOUT / "styles", site / "airnef_tui" / "styles")
     code = ("import airnef_tui, airnef_tui.tui.app as app\n"
-            "print(airnef_tui.__file__)\nprint(app.AirnefApp.CSS_PATH)\n")
+            "print(airnef_tui.__file__)\nprint(app.AirnefApp().css_path[0])\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, check=True, env={**os.environ, "PYTHONPATH": str(site)})
     package_file, css_path = out.stdout.splitlines()
     assert Path(package_file).is_relative_to(site)
-    assert Path(css_path) == site / "airnef_tui" / "styles" / "app.tcss"
-
-
-def test_the_wheel_carries_the_styles_folder_inside_the_package():
-    project = tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))
-    wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
-    assert wheel["force-include"]["styles"] == "airnef_tui/styles"
-
-
-def test_a_missing_stylesheet_names_both_places_looked_in(tmp_path):
-    with pytest.raises(FileNotFoundError) as caught:
-        stylesheet_path(tmp_path / "airnef_tui")
-    assert str(tmp_path / "airnef_tui" / "styles" / "app.tcss") in str(caught.value)
-    assert str(tmp_path / "styles" / "app.tcss") in str(caught.value)
+    assert Path(css_path) == site / "airnef_tui" / "tui" / "styles" / "app.tcss"
+    assert Path(css_path).is_file()
 
 
 def test_the_demo_keeps_the_users_history_out_of_reach(monkeypatch):
