@@ -23,7 +23,6 @@ def _platform_dir(kind: str) -> Path:
     finder = {
         "config": platformdirs.user_config_dir,
         "data": platformdirs.user_data_dir,
-        "state": platformdirs.user_state_dir,
     }[kind]
     return Path(finder(APP_NAME, appauthor=False))
 
@@ -36,11 +35,6 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     home = _home_override()
     return home / "data" if home else _platform_dir("data")
-
-
-def state_dir() -> Path:
-    home = _home_override()
-    return home / "state" if home else _platform_dir("state")
 
 
 def database_path() -> Path:

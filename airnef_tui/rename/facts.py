@@ -60,11 +60,6 @@ class FileFacts:
             parts = [part for part in (self.camera_folder, self.camera_filename) if part]
             object.__setattr__(self, "camera_path", "/".join(parts))
 
-    @property
-    def capture_or_download_time(self) -> datetime:
-        """The time capture-date specifiers print: the capture time, else the download time."""
-        return self.captured if self.captured is not None else self.downloaded_at
-
     def for_thumbnail(self, suffix: str) -> FileFacts:
         """These facts for the thumbnail of the file: local name = camera name's root + `suffix`.
 

@@ -14,7 +14,6 @@ file, when asked to.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,6 @@ from pathlib import Path
 from airnef_tui import paths
 
 from .compiled import CompiledSpec
-from .config_toml import TomlEditError, replace_table
 from .errors import PresetError, SpecError
 from .parser import compile_optional
 
@@ -137,40 +135,3 @@ def find_preset(name: str, config: Path | None = None) -> Preset:
             return preset
     known = ", ".join(preset.name for preset in all_presets(config))
     raise PresetError(f"no preset named {name!r} (known: {known})")
-
-
-def save_user_preset(preset: Preset, config: Path | None = None) -> None:
-    """Add or replace `preset` in the config file; everything else in the file is kept."""
-    check_preset_name(preset.name)
-    preset.compile()
-    values = {"description": preset.description, "file_spec": preset.file_spec,
-              "dir_spec": preset.dir_spec}
-    _edit(_config(config), preset.name, values)
-
-
-def delete_user_preset(name: str, config: Path | None = None) -> bool:
-    """Remove the user preset `name`; False if there was none."""
-    config = _config(config)
-    _, document = _read_document(config)
-    if name not in document.get(PRESETS_TABLE, {}):
-        return False
-    _edit(config, name, None)
-    return True
-
-
-def _edit(config: Path, name: str, values: dict[str, str] | None) -> None:
-    text, _ = _read_document(config)
-    try:
-        edited = replace_table(text, (PRESETS_TABLE, name), values)
-    except TomlEditError as error:
-        raise PresetError(f"preset {name!r}: cannot update {config}: {error}") from None
-    if edited == text:
-        return
-    config.parent.mkdir(parents=True, exist_ok=True)
-    temporary = config.with_name(f".{config.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(edited, encoding="utf-8")
-        os.replace(temporary, config)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise PresetError(f"preset {name!r}: cannot write {config}: {error}") from None
