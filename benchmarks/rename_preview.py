@@ -131,19 +131,24 @@ def main() -> int:
     sample = files[:2000]
     plan_samples = timings_ms(
         lambda _: [plan_target(f, name_spec, dir_spec, output) for f in sample], 3)
+    per_file = statistics.median(plan_samples.cpu) * 1000 / len(sample)
+    report(count, args.repeat, full_samples, keystroke_samples, new_token_samples,
+           summary_samples, per_file)
+    return 0
 
+
+def report(count, repeat, full_samples, keystroke_samples, new_token_samples, summary_samples,
+           per_file_us) -> None:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"{count} files; --name {NAME_SPEC!r} --dir-spec {DIR_SPEC!r}; "
-          f"median of {args.repeat} runs; load average {load} on {os.cpu_count()} CPUs")
+          f"median of {repeat} runs; load average {load} on {os.cpu_count()} CPUs")
     print(f"full evaluation of {count} files: {full_samples} (goal < 100 ms)")
     print(f"incremental update after one keystroke, {count} files: "
           f"{keystroke_samples} (goal < 20 ms)")
     print(f"keystroke completing a token not seen before: {new_token_samples}")
     print(f"summary: exists() for every target and all outcomes: {summary_samples}")
-    per_file = statistics.median(plan_samples.cpu) * 1000 / len(sample)
     print(f"plan_target (the downloader's call, with spans and a Path), per file: "
-          f"{per_file:.1f} us CPU")
-    return 0
+          f"{per_file_us:.1f} us CPU")
 
 
 if __name__ == "__main__":
