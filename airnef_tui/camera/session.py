@@ -40,7 +40,7 @@ from airnef_tui.ptpip.wire import Reader
 
 MIB = 1024 * 1024
 FOUR_GIB = 1 << 32
-MIN_SESSION_SECONDS = 1.0  # Nikon D7200/J5 cannot take the next Init after a shorter session
+MIN_SESSION_SECONDS = 1.0  # for makes whose Vendor.needs_min_session (Nikon D7200/J5)
 SMALL_OBJECT_LIMIT = 256 * MIB  # get_object/thumb/get_partial buffer in memory; download streams
 _OK = ResponseCode.OK
 _RETRY_PAUSE = 0.25
@@ -171,9 +171,7 @@ class CameraSession:
             return
         try:
             if self._opened_at is not None and conn.command.usable and self._initiator.idle:
-                remaining = MIN_SESSION_SECONDS - (time.monotonic() - self._opened_at)
-                if remaining > 0:
-                    time.sleep(remaining)
+                self._hold_minimum_session()
                 try:
                     self._exchange(OpCode.CLOSE_SESSION)
                 except CameraError:
@@ -182,6 +180,15 @@ class CameraSession:
             self._opened_at = None
             self._conn = None
             conn.close()
+
+    def _hold_minimum_session(self) -> None:
+        """Nikon bodies (and a camera that never said who it is) get their minimum session;
+        every other make is closed at once."""
+        if self.device_info is not None and not self.vendor.needs_min_session:
+            return
+        remaining = MIN_SESSION_SECONDS - (time.monotonic() - self._opened_at)
+        if remaining > 0:
+            time.sleep(remaining)
 
     def _connection(self) -> Connection:
         if self._conn is None:

@@ -46,6 +46,9 @@ class Vendor:
     sleep_payload: bytes | None = None
     # Sony: one PTP/IP session per entry into "Send to Computer"; the user must re-enter it.
     one_session_per_entry: bool = False
+    # Nikon (D7200, J5): a session closed sooner than `camera.session.MIN_SESSION_SECONDS` after
+    # it opened leaves the camera unable to answer the next Init: such a session is held open.
+    needs_min_session: bool = False
 
     def partial64_op(self, info: DeviceInfo | None) -> int | None:
         """The op for offsets at or beyond 4 GiB, or None: then only a whole GetObject reaches them."""
@@ -74,6 +77,7 @@ NIKON = Vendor(
     object_info_retry_seconds=5.0,
     has_transfer_list=True,
     event_poll_op=OpCode.NIKON_GET_EVENT,
+    needs_min_session=True,
 )
 CANON = Vendor("canon", dates_with_tenths=True, clock_op=OpCode.CANON_EOS_SET_DEVICE_PROP_VALUE)
 SONY = Vendor("sony", sleep_payload=SONY_SLEEP_PAYLOAD, one_session_per_entry=True)
