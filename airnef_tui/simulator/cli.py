@@ -18,6 +18,7 @@ from pathlib import Path
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.ptpip.codes import DEFAULT_PORT
 from airnef_tui.simulator.config import SimulatorConfig, parse_byte_count, parse_guid
+from airnef_tui.simulator.faults import DEFAULT_DRIP_INTERVAL
 from airnef_tui.simulator.profiles import PROFILES
 from airnef_tui.simulator.server import Simulator
 
@@ -48,6 +49,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="once, close the connection mid-packet after N bytes of object data")
     parser.add_argument("--stall-after-bytes", metavar="N",
                         help="once, go silent mid-packet after N bytes of object data")
+    parser.add_argument("--drip-after-bytes", metavar="N",
+                        help="once, from mid-packet after N bytes of object data, send that "
+                             "connection's data one byte per --drip-interval")
+    parser.add_argument("--drip-replies-after-ops", metavar="N",
+                        help="once, after N operations answered, send the next operation's "
+                             "whole reply one byte per --drip-interval")
+    parser.add_argument("--drip-interval", metavar="S",
+                        help="seconds between two bytes of a drip "
+                             f"(default: {DEFAULT_DRIP_INTERVAL:g})")
     parser.add_argument("--rate", metavar="BYTES_PER_S",
                         help="cap object data at this many bytes per second (e.g. 2M)")
     parser.add_argument("--latency", type=float, default=0, metavar="MS",
@@ -72,11 +82,30 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         no_probe_reply=args.no_probe_reply, transfer_list=list(args.transfer_list),
         drop_after_bytes=byte_count(args.drop_after_bytes),
         stall_after_bytes=byte_count(args.stall_after_bytes),
+        drip_after_bytes=byte_count(args.drip_after_bytes),
+        drip_interval=(DEFAULT_DRIP_INTERVAL if args.drip_interval is None
+                       else _number(args.drip_interval, "a number of seconds")),
+        drip_replies_after_ops=(None if args.drip_replies_after_ops is None
+                                else _whole(args.drip_replies_after_ops)),
         rate=byte_count(args.rate), latency_ms=args.latency, hostile_names=args.hostile_names,
         short_objects=list(args.short_objects),
     )
     config.validate()
     return config
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"not {what}: {text!r}") from None
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"not a whole number of operations: {text!r}") from None
 
 
 def _log_to_stderr() -> None:

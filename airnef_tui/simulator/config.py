@@ -7,9 +7,11 @@ errors as the command line: every problem is a ValueError with a one-line messag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import math
 from pathlib import Path
 
 from airnef_tui.ptpip.codes import DEFAULT_PORT
+from airnef_tui.simulator.faults import DEFAULT_DRIP_INTERVAL
 from airnef_tui.simulator.profiles import PROFILES
 
 GUID_SIZE = 16
@@ -29,6 +31,11 @@ class SimulatorConfig:
     transfer_list: list[str] = field(default_factory=list)  # Nikon GetTransferList picks
     drop_after_bytes: int | None = None  # once: close both sockets mid-packet after N bytes
     stall_after_bytes: int | None = None  # once: go silent mid-packet after N bytes
+    # once: from mid-packet after N bytes, that connection sends one byte per drip_interval
+    drip_after_bytes: int | None = None
+    drip_interval: float = DEFAULT_DRIP_INTERVAL  # seconds between two bytes of a drip
+    # once: after N operations answered, the next one's whole reply drips
+    drip_replies_after_ops: int | None = None
     rate: float | None = None  # bytes/s cap on object data
     latency_ms: float = 0  # delay before each operation's reply
     hostile_names: bool = False  # add objects with path-traversal and other hostile names
@@ -57,9 +64,13 @@ class SimulatorConfig:
         if self.paired_guid is not None and len(self.paired_guid) != GUID_SIZE:
             raise ValueError(f"a GUID is {GUID_SIZE} bytes, got {len(self.paired_guid)}")
         for name, value in (("drop_after_bytes", self.drop_after_bytes),
-                            ("stall_after_bytes", self.stall_after_bytes)):
+                            ("stall_after_bytes", self.stall_after_bytes),
+                            ("drip_after_bytes", self.drip_after_bytes),
+                            ("drip_replies_after_ops", self.drip_replies_after_ops)):
             if value is not None and value < 0:
                 raise ValueError(f"{name} cannot be negative")
+        if not (self.drip_interval > 0 and math.isfinite(self.drip_interval)):
+            raise ValueError("the drip interval must be a positive number of seconds")
         if self.rate is not None and self.rate <= 0:
             raise ValueError("the rate must be a positive number of bytes per second")
         if self.latency_ms < 0:

@@ -39,8 +39,8 @@ class ConnectionOptions:
     answer_probes: bool = True  # False: the event socket never answers a Probe Request
 
 
-def _no_pause(seconds: float) -> None:
-    pass
+def _no_pause(seconds: float) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -58,5 +58,6 @@ class CameraContext:
     # Removes an object (a folder with its contents) and announces ObjectRemoved to every client.
     remove_object: Callable[[int], None]
     options: ConnectionOptions = ConnectionOptions()
-    pause: Callable[[float], None] = _no_pause  # a sleep that ends early when the camera stops
+    # A sleep that ends early when the camera stops, and then returns True.
+    pause: Callable[[float], bool] = _no_pause
     asleep: threading.Event = field(default_factory=threading.Event)  # Sony put to sleep

@@ -1,12 +1,14 @@
-"""Fault injection on object data: a dropped link, a stalled link, a slow link.
+"""Fault injection: a dropped link, a stalled link, a dripping link, a slow link.
 
-Real Wi-Fi cameras lose the connection mid-transfer (airnef spun forever there) or go silent
-while keeping the socket open, and they are slow. These faults count object-file bytes (GetObject
-and the partial reads; thumbnails and datasets do not count) over the simulator's whole life,
-and each of drop and stall fires once, so a client's retry can be shown to succeed.
+Real Wi-Fi cameras lose the connection mid-transfer (airnef spun forever there), go silent
+while keeping the socket open, or keep the line alive with a byte now and then (a link at the
+edge of range, a firmware stuck in a loop), and they are slow. The byte faults count object-file
+bytes (GetObject and the partial reads; thumbnails and datasets do not count) over the
+simulator's whole life, and each of drop, stall and drip fires once, so a client's retry can be
+shown to succeed. The reply drip counts operations answered instead, and also fires once.
 
-A fault fires only while payload bytes of a Data packet are still due, i.e. always strictly in
-the middle of a packet, never at a boundary a client could mistake for a clean end.
+A byte fault fires only while payload bytes of a Data packet are still due, i.e. always strictly
+in the middle of a packet, never at a boundary a client could mistake for a clean end.
 """
 
 from __future__ import annotations
@@ -19,22 +21,35 @@ import time
 class Fault(enum.Enum):
     DROP = "drop"  # close the command and event sockets at once
     STALL = "stall"  # stop writing, keep the sockets open until the client leaves
+    DRIP = "drip"  # from then on that connection sends one byte per drip interval
+    DRIP_REPLY = "drip-reply"  # one operation's whole reply leaves one byte per drip interval
+
+
+DEFAULT_DRIP_INTERVAL = 2.0  # seconds between two bytes of a dripping connection
 
 
 class FaultPlan:
-    """Shared by all sessions of one simulator: byte counter, one-shot faults, rate limit."""
+    """Shared by all sessions of one simulator: byte and operation counters, one-shot faults,
+    rate limit."""
 
     def __init__(self, drop_after_bytes: int | None = None, stall_after_bytes: int | None = None,
-                 rate: float | None = None) -> None:
+                 rate: float | None = None, *, drip_after_bytes: int | None = None,
+                 drip_interval: float = DEFAULT_DRIP_INTERVAL,
+                 drip_replies_after_ops: int | None = None) -> None:
         self._lock = threading.Lock()
         self._pending: dict[Fault, int] = {}
-        if drop_after_bytes is not None:
-            self._pending[Fault.DROP] = drop_after_bytes
-        if stall_after_bytes is not None:
-            self._pending[Fault.STALL] = stall_after_bytes
+        for fault, at in ((Fault.DROP, drop_after_bytes), (Fault.STALL, stall_after_bytes),
+                          (Fault.DRIP, drip_after_bytes)):
+            if at is not None:
+                self._pending[fault] = at
         self.rate = rate
+        self.drip_interval = drip_interval
+        self._drip_reply_at = drip_replies_after_ops
         self.object_bytes_sent = 0
-        self.fired: list[tuple[Fault, int]] = []  # (fault, object bytes sent when it fired)
+        self.replies_claimed = 0  # operations answered (or being answered), all connections
+        # (fault, count when it fired): object bytes sent for the byte faults, operations already
+        # answered for DRIP_REPLY
+        self.fired: list[tuple[Fault, int]] = []
         self._next_free = 0.0
 
     @property
@@ -56,6 +71,18 @@ class FaultPlan:
                 del self._pending[fault]
                 self.fired.append((fault, self.object_bytes_sent))
             return allowed, fault
+
+    def claim_reply(self) -> int | None:
+        """Count one more operation answered. Once, for the reply that must drip: the number of
+        operations answered before it; otherwise None."""
+        with self._lock:
+            answered = self.replies_claimed
+            self.replies_claimed += 1
+            if self._drip_reply_at is None or answered < self._drip_reply_at:
+                return None
+            self._drip_reply_at = None
+            self.fired.append((Fault.DRIP_REPLY, answered))
+            return answered
 
     def pace_delay(self, count: int) -> float:
         """Seconds to wait after sending `count` bytes so the overall rate stays at the cap."""

@@ -2,12 +2,17 @@
 
 Blocking I/O in a thread per connection keeps the protocol code linear. The server wakes a blocked
 reader on shutdown with `socket.shutdown`, so no read ever needs a timeout or a polling loop.
+
+A link can be told to drip (the drip faults): every byte then leaves on its own, an interval
+after the one before, through a sleep that ends at once when the simulator stops.
 """
 
 from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from airnef_tui.ptpip.framer import Framer
 from airnef_tui.ptpip.packets import Packet, encode
@@ -21,6 +26,14 @@ class LinkClosed(Exception):
     """The peer went away, or the simulator closed the connection on purpose (a fault)."""
 
 
+@dataclass(frozen=True)
+class Drip:
+    """One byte per `interval` seconds; `pause` sleeps and returns True when the simulator stops."""
+
+    interval: float
+    pause: Callable[[float], bool]
+
+
 class Link:
     def __init__(self, sock: socket.socket, peer: str) -> None:
         self.sock = sock
@@ -28,6 +41,7 @@ class Link:
         self.framer = Framer(max_packet=MAX_INCOMING_PACKET, data_piece=RECV_SIZE)
         self._send_lock = threading.Lock()
         self._closed = False
+        self.drip: Drip | None = None  # set: every send leaves one byte at a time
 
     def receive(self) -> Packet:
         """The next packet; LinkClosed at end of stream. ProtocolError on malformed bytes."""
@@ -58,11 +72,27 @@ class Link:
         self.send_bytes(b"".join(encode(p) for p in packets))
 
     def send_bytes(self, data: bytes | memoryview) -> None:
+        drip = self.drip
+        if drip is not None:
+            self._dribble(memoryview(data).cast("B"), drip)
+            return
         try:
             with self._send_lock:
                 self.sock.sendall(data)
         except OSError as exc:
             raise LinkClosed(str(exc)) from None
+
+    def _dribble(self, data: memoryview, drip: Drip) -> None:
+        """Each byte after a pause of `drip.interval`; LinkClosed when the peer has gone (a send
+        error) or the simulator stops."""
+        for index in range(len(data)):
+            if drip.pause(drip.interval):
+                raise LinkClosed("the simulator is stopping")
+            try:
+                with self._send_lock:
+                    self.sock.sendall(data[index:index + 1])
+            except OSError as exc:
+                raise LinkClosed(str(exc)) from None
 
     def wait_for_peer_to_leave(self) -> None:
         """Read and discard until the peer closes: a silent camera that still holds the line."""

@@ -2,7 +2,8 @@
 
 Objects can be gigabytes: they are never loaded whole but read from the card in pieces and
 written after each packet's header. This is also where the fault plan acts, because faults count
-object bytes and must fire in the middle of a packet: a dropped or stalled link, and the rate cap.
+object bytes and must fire in the middle of a packet: a dropped, stalled or dripping link, and the
+rate cap. A drip is enacted here, not by the session: the phase goes on, one byte at a time.
 The packet layout is the profile's (`data_phase.plan_packets`); the headers, and the check that
 the phase adds up, come from the transaction machine.
 """
@@ -18,7 +19,7 @@ from airnef_tui.simulator.card import Reader
 from airnef_tui.simulator.context import CameraContext
 from airnef_tui.simulator.data_phase import plan_packets
 from airnef_tui.simulator.faults import Fault
-from airnef_tui.simulator.link import Link
+from airnef_tui.simulator.link import Drip, Link
 from airnef_tui.simulator.operations import ObjectSlice
 from airnef_tui.simulator.stats import ObjectRead
 
@@ -70,9 +71,10 @@ class ObjectStreamer:
 
     def _send_payload(self, reader: Reader, position: int, length: int) -> None:
         faults = self.camera.faults
-        piece = faults.piece_size(STREAM_PIECE)
         end = position + length
         while position < end:
+            dripping = self.link.drip is not None  # then bytes are counted as they leave
+            piece = 1 if dripping else faults.piece_size(STREAM_PIECE)
             want = min(piece, end - position)
             allowed, fault = faults.allowance(want) if faults.active else (want, None)
             if allowed:
@@ -82,8 +84,17 @@ class ObjectStreamer:
                 self.link.send_bytes(chunk)
                 position += allowed
                 self.bytes_sent += allowed
-                delay = faults.pace_delay(allowed)
+                delay = 0.0 if dripping else faults.pace_delay(allowed)
                 if delay:
                     self.camera.pause(delay)
-            if fault is not None:
+            if fault is Fault.DRIP:
+                self._start_drip()
+            elif fault is not None:
                 raise FaultInjected(fault)
+
+    def _start_drip(self) -> None:
+        """From here on (the rest of this phase and all that follows) this connection dribbles."""
+        faults = self.camera.faults
+        log.info("%s: injected %s after %d bytes of object data, one byte every %g s",
+                 self.label, Fault.DRIP.value, faults.object_bytes_sent, faults.drip_interval)
+        self.link.drip = Drip(faults.drip_interval, self.camera.pause)

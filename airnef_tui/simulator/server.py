@@ -53,7 +53,9 @@ class Simulator:
         self.card = build_card(self.config, self.profile, self.model)
         self.stats = SimulatorStats()
         self.faults = FaultPlan(self.config.drop_after_bytes, self.config.stall_after_bytes,
-                                self.config.rate)
+                                self.config.rate, drip_after_bytes=self.config.drip_after_bytes,
+                                drip_interval=self.config.drip_interval,
+                                drip_replies_after_ops=self.config.drip_replies_after_ops)
         self.device_props = DeviceProperties(tenths=self.profile.date_tenths,
                                              clock_settable=self.config.clock_settable)
         self.asleep = threading.Event()  # set when a Sony was put to sleep (0x9280 + 0x9281)
@@ -142,9 +144,9 @@ class Simulator:
     def port(self) -> int:
         return self._listener.getsockname()[1] if self._listener else self.config.port
 
-    def pause(self, seconds: float) -> None:
-        """Sleep that ends early when the simulator stops."""
-        self._stop.wait(seconds)
+    def pause(self, seconds: float) -> bool:
+        """Sleep that ends early when the simulator stops; True when it is stopping."""
+        return self._stop.wait(seconds)
 
     # -- connections ----------------------------------------------------------------------------
 

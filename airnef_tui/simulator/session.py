@@ -28,7 +28,7 @@ from airnef_tui.simulator.context import CameraContext
 from airnef_tui.simulator.data_phase import encode_data_phase
 from airnef_tui.simulator.event_channel import EventChannel
 from airnef_tui.simulator.faults import Fault
-from airnef_tui.simulator.link import Link, LinkClosed
+from airnef_tui.simulator.link import Drip, Link, LinkClosed
 from airnef_tui.simulator.object_stream import FaultInjected, ObjectStreamer
 from airnef_tui.simulator.operations import Handler, ObjectSlice, Reply
 from airnef_tui.simulator.standard_operations import StandardOperations
@@ -175,7 +175,11 @@ class CommandSession:
         else:
             reply = self._dispatch(request.code, request.params, incoming)
         try:
-            self._send_reply(reply)
+            answered = camera.faults.claim_reply()
+            if answered is not None:
+                self._send_reply_dripping(reply, request.code, answered)
+            else:
+                self._send_reply(reply)
         except FaultInjected as injected:
             self._enact(injected.fault)
         if self.sony.sleeps_after(request.code):
@@ -217,6 +221,21 @@ class CommandSession:
         else:  # a dataset: Start Data, data packets and response leave in one send
             phase = encode_data_phase(responder, reply.data, self.profile.layout)
             self.link.send_bytes(phase + encode(responder.respond(reply.code, reply.params)))
+
+    def _send_reply_dripping(self, reply: Reply, code: int, answered: int) -> None:
+        """The reply drip fault: this whole reply leaves one byte per drip interval."""
+        faults, link = self.camera.faults, self.link
+        log.info("connection #%d: injected %s on operation 0x%04X after %d operations, one byte "
+                 "every %g s", self.connection_number, Fault.DRIP_REPLY.value, code,
+                 answered, faults.drip_interval)
+        drip = Drip(faults.drip_interval, self.camera.pause)
+        if link.drip is None:  # a connection that already drips for good keeps its drip
+            link.drip = drip
+        try:
+            self._send_reply(reply)
+        finally:
+            if link.drip is drip:  # not replaced by the byte drip firing during this reply
+                link.drip = None
 
     def _enact(self, fault: Fault) -> None:
         log.info("connection #%d: injected %s after %d bytes of object data",
