@@ -4,18 +4,27 @@ Only when `AIRNEFCMD_LEGACY_EXIT_CODES=1` is set: by default airnefcmd returns o
 (`airnef_tui.exitcodes`), small and the same as `airnef-tui get`. Each of ours has exactly one
 airnef code, the nearest in meaning, because our code does not carry the detail airnef's did:
 
-    0 all done                         → 0
-    1 some files failed                → 5006 (local file write failed: airnef's usual per-file
-                                          failure; we cannot tell which class the first one was)
-    2 bad arguments or spec            → 5000 (bad argument; a rename-spec error, airnef's 5007,
-                                          is not told apart from other bad arguments by our code)
-    3 unreachable / lost beyond retries → 4004 (could not connect: what airnef ended with when its
-                                          retries reconnecting to a vanished camera ran out)
-    4 camera refused us                → 4000 (camera communication failure)
-  130 interrupted (Ctrl-C)             → 4 (EINTR, which airnef returned when interrupted)
+    ours                                   airnef's  `$?` in a POSIX shell
+      0 all done                          →     0      0
+      1 some files failed                 →  5006    142   local file write failed: airnef's usual
+                                                           per-file failure; we cannot tell which
+                                                           class the first failure was
+      2 bad arguments or spec             →  5000    136   bad argument; a rename-spec error
+                                                           (airnef's 5007) is not told apart from
+                                                           other bad arguments by our code
+      3 unreachable / lost beyond retries →  4004    164   could not connect: what airnef ended
+                                                           with when its retries reconnecting to
+                                                           a vanished camera ran out
+      4 camera refused us                 →  4000    160   camera communication failure
+    130 interrupted (Ctrl-C)              →     4      4   EINTR, which airnef returned when
+                                                           interrupted
 
-Any other code passes unchanged. airnef exited with these numbers as they are, so a POSIX shell
-saw them modulo 256 (5000 as 136, 4004 as 164); returning the same numbers keeps that too.
+Any other code passes unchanged. `main` returns the numbers themselves, as airnef passed them to
+`sys.exit`; the operating system does the rest. A POSIX exit status is one byte, so on Linux and
+macOS a shell sees the number modulo 256 (the third column), exactly what airnef's users saw
+there; on Windows the exit code holds the whole number, as airnef's did. The README's airnefcmd
+section has the table for all of airnef's codes; tests/airnefcmd checks these statuses on real
+child processes.
 """
 
 from __future__ import annotations

@@ -45,6 +45,9 @@ class LiteralStep:
 class ValueStep:
     """A specifier, sliced and re-cased as its fields ask.
 
+    `case` holds each of the options `u`, `l`, `c` at most once, in that order (the parser puts
+    them so): the order airnef applied them in.
+
     `key` identifies the values it yields for a given file, whatever spec it appears in; columns
     of values are cached under it.
     """
@@ -81,7 +84,7 @@ class ValueStep:
             elif option == "l":
                 raw = raw.lower()
             else:
-                raw = raw[:1].upper() + raw[1:]
+                raw = raw.capitalize()
         if self.clean:
             raw = clean_characters(raw)
             if not raw.isascii():

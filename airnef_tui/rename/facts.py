@@ -33,6 +33,9 @@ class FileFacts:
     for thumbnails the camera's name with the thumbnail suffix (see `for_thumbnail`). airnef's
     `@filename…@` specifiers print it; `@capturefilename…@` print `camera_filename`.
 
+    `make` is the manufacturer string exactly as the camera reports it ("Nikon Corporation");
+    `@cameramake@` prints only its first word (see `values.camera_make`), as airnef did.
+
     `captured` is None when the camera did not report a usable capture time; capture-date
     specifiers then print the download time instead (see the README's "Renaming files").
     """

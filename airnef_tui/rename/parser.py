@@ -3,8 +3,10 @@
 Grammar (airnef 1.1's, with its corners decided):
 - `@@` is a literal `@`; any other `@` opens a token that the next `@` closes.
 - `@name@`, `@name:start@`, `@name:start:end@`, `@name:start:end:options@` — Python slice bounds
-  (negative from the end, empty = open) and case options applied in order: `u` upper, `l`
-  lower, `c` first character upper.
+  (negative from the end, empty = open) and case options, as airnef applied them: whatever order
+  they are written in and however often, `u` (upper) first, then `l` (lower), then `c`
+  (`str.capitalize`: first character upper, the rest lower). An unknown letter is an error
+  (airnef ignored it).
 - `@replace~find~new@` and `@replacere~regex~new@` rewrite all the output to their left; they take
   no subscripts, `find` may not be empty, and `new` may not hold a `~` (there is no escape).
 - In a "file" spec a literal `/` or `\\` is an error (folders belong in the dir spec); in a "dir"
@@ -27,6 +29,7 @@ from .specifiers import REPLACE_NAMES, AmbiguousCase, lookup, suggestions
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 # A bound this large is as good as infinite for a name, and keeps int() far from its limits.
 _MAX_BOUND_DIGITS = 9
+# The case options in the order airnef applied them, whatever the order written.
 _CASE_OPTIONS = "ulc"
 
 
@@ -168,16 +171,21 @@ class _Compiler:
                             field_starts[3] - 1, close, code="too_many_fields")
         bounds = [self._bound(fields[i], field_starts[i]) if i < len(fields) else None
                   for i in range(2)]
-        case = fields[2] if len(fields) == 3 else ""
-        for offset, option in enumerate(case):
-            if option.lower() not in _CASE_OPTIONS:
-                position = field_starts[2] + offset
-                raise SpecError(f"unknown case option '{_shown(option)}' (use u, l or c)", position,
-                                position + 1, code="bad_option")
-        step = ValueStep(specifier, bounds[0], bounds[1], case.lower(), self.kind != "text",
+        options = self._case_options(fields[2], field_starts[2]) if len(fields) == 3 else ""
+        step = ValueStep(specifier, bounds[0], bounds[1], options, self.kind != "text",
                          at, close + 1)
         self.steps.append(step)
         self.token_spans.append(Span(at, close + 1, specifier.name))
+
+    def _case_options(self, written: str, start: int) -> str:
+        """The options field as the steps apply it: each of u, l, c at most once, in that order
+        (airnef's), whatever the order and case they were written in."""
+        for offset, option in enumerate(written):
+            if option.lower() not in _CASE_OPTIONS:
+                raise SpecError(f"unknown case option '{_shown(option)}' (use u, l or c)",
+                                start + offset, start + offset + 1, code="bad_option")
+        lowered = written.lower()
+        return "".join(option for option in _CASE_OPTIONS if option in lowered)
 
     def _bound(self, field_text: str, start: int) -> int | None:
         stripped = field_text.strip()

@@ -59,6 +59,18 @@ def season(moment: datetime) -> str:
     return "Winter"
 
 
+def camera_make(manufacturer: str) -> str:
+    """`@cameramake@`: the first word of the manufacturer string the camera reports.
+
+    A Nikon reports "Nikon Corporation" and airnef printed `Nikon`; Sony "Sony Corporation" gives
+    `Sony`, Canon "Canon Inc." gives `Canon`. airnef cut at the first space, so a string starting
+    with a space gave an empty make; we skip leading white space first and cut at any white space
+    (a tab too). An empty or all-blank manufacturer gives "", as it did in airnef.
+    """
+    words = manufacturer.split(maxsplit=1)
+    return words[0] if words else ""
+
+
 def counter(number: int) -> str:
     """Download counters print with at least four digits, as airnef's did (0045)."""
     return f"{number:04d}"

@@ -13,9 +13,13 @@ REFERENCE_TIME = datetime(2015, 9, 24, 14, 5, 13)
 
 def reference_facts(**changes) -> FileFacts:
     """The file of airnef's specifier table: DSC_0014.NEF from a Nikon D7200, serial 35551323,
-    shot and downloaded on 2015-09-24 at 14:05:13, the 45th file of the run."""
+    shot and downloaded on 2015-09-24 at 14:05:13, the 45th file of the run.
+
+    `make` is what a Nikon really reports ("Nikon Corporation"), not what @cameramake@ prints,
+    so that every example goes through the first-word rule."""
     values = dict(camera_filename="DSC_0014.NEF", camera_folder="100D7200",
-                  captured=REFERENCE_TIME, downloaded_at=REFERENCE_TIME, make="Nikon",
+                  captured=REFERENCE_TIME, downloaded_at=REFERENCE_TIME,
+                  make="Nikon Corporation",
                   model="D7200", serial="35551323", slot=1, size=24_117_248, dlnum=45,
                   dlnum_lifetime=5345, dltoday=7, output_dir="/home/me/pics")
     values.update(changes)

@@ -51,17 +51,21 @@ def test_every_spelling_of_every_specifier_is_reachable():
             assert compiled.value_steps[0].specifier is specifier, spelling
 
 
-def test_option_letters_apply_in_order():
+@pytest.mark.parametrize(("options", "expected"), [
+    ("lc", "Nikon"), ("cl", "Nikon"),     # airnef's order whatever the written one: u, l, then c
+    ("lu", "nikon"), ("ul", "nikon"),     # u then l: lower wins
+    ("c", "Nikon"),                       # c is str.capitalize: the rest goes lower case
+    ("uc", "Nikon"), ("cu", "Nikon"),
+    ("uu", "NIKON"), ("ULC", "Nikon"),
+])
+def test_option_letters_apply_in_airnefs_fixed_order(options, expected):
     facts = reference_facts(make="nIKON")
-    assert compile_spec("@cameramake:::lc@", "file").render(facts).text == "Nikon"
-    assert compile_spec("@cameramake:::cl@", "file").render(facts).text == "nikon"
-    # c only raises the first character: the rest is left as it was.
-    assert compile_spec("@cameramake:::c@", "file").render(facts).text == "NIKON"
+    assert compile_spec(f"@cameramake:::{options}@", "file").render(facts).text == expected
 
 
 def test_case_options_apply_after_the_slice():
     assert render("@filename:4:8:u@") == "0014"
     assert render("@cameramodel:1::l@") == "7200"
     assert render("@filename_root:-4::c@") == "0014"
-    assert render("@filename_root:::c@") == "DSC_0014"
+    assert render("@filename_root:::c@") == "Dsc_0014"
     assert render("@cameraserial:::c@") == "35551323"
