@@ -23,7 +23,7 @@ from airnef_tui.app.listing import list_card
 from airnef_tui.app.records import DownloadRecords
 from airnef_tui.camera.address import CameraAddress
 from airnef_tui.camera.catalogue import CameraFile
-from airnef_tui.camera.errors import CameraError, ConnectionLost
+from airnef_tui.camera.errors import CameraError, ConnectionLost, Interrupted
 from airnef_tui.state.db import open_database
 from airnef_tui.transfer.events import Event, Observer, Summary
 from airnef_tui.transfer.filters import FileFilter
@@ -63,7 +63,8 @@ class HistoryView:
 
 
 class CameraAccess:
-    """Blocking camera work for the TUI's workers; `cancel` stops a download between pieces."""
+    """Blocking camera work for the TUI's workers; `cancel` stops whatever wait on the camera
+    they are in (a listing, a download, a reconnection) within a fraction of a second."""
 
     def __init__(self, address: CameraAddress, options: ConnectionOptions = DEFAULTS) -> None:
         self.address = address
@@ -71,8 +72,8 @@ class CameraAccess:
         self.cancel = threading.Event()
         self._lock = threading.Lock()
         self._observer: Observer | None = None
-        self.link = camera_link(session_opener(address, options), options, self._forward,
-                                self.cancel)
+        self.link = camera_link(session_opener(address, options, self.cancel), options,
+                                self._forward, self.cancel)
 
     def _forward(self, event: Event) -> None:
         """The link reports reconnections; they belong to whichever download is running."""
@@ -92,7 +93,7 @@ class CameraAccess:
                 except ConnectionLost:
                     self.link.abandon()
                     camera, camera_name, files, skipped = self._list_card()
-            except CameraError:
+            except (CameraError, Interrupted):
                 self.link.abandon()  # the next try must start from a fresh session
                 raise
         files = BROWSER_FILTER.apply(files)

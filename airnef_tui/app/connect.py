@@ -1,8 +1,10 @@
 """Reaching a camera: one set of connection defaults, and the session factory both UIs use.
 
 The defaults are what a camera on Wi-Fi needs (airnef's 10 s connect; a 5 s read timeout, twice
-libgphoto2's; three reconnections 5 s apart, long enough for a camera's radio to wake up). The
-command line shows them in its help and the TUI uses them as they are, so both behave alike.
+libgphoto2's; a link that moves less than 64 KiB in 20 s counts as stalled, as a dropped one does;
+three reconnections 5 s apart, long enough for a camera's radio to wake up). The command line
+shows them in its help and the TUI uses them as they are, so both behave alike. Every session is
+handed the run's cancel event, so a stop reaches whatever wait the session is in.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import threading
 from dataclasses import dataclass
 
 from airnef_tui.camera.address import CameraAddress
+from airnef_tui.camera.channel import StallRule
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.transfer.events import Observer
 from airnef_tui.transfer.link import CameraLink
@@ -25,6 +28,8 @@ class ConnectionOptions:
 
     connect_timeout: float = 10.0  # seconds for the camera to accept the connection
     io_timeout: float = 5.0  # seconds for each reply
+    stall_bytes: int = 64 * 1024  # a transaction moving fewer bytes than this …
+    stall_seconds: float = 20.0  # … in this many seconds has stalled: reconnect and resume
     chunk_size: int = MIB  # bytes per GetPartialObject: what Nikon bodies tolerate
     guid: bytes | None = None  # None: this installation's own GUID
     host_name: str | None = None  # None: this machine's name
@@ -35,18 +40,22 @@ class ConnectionOptions:
 DEFAULTS = ConnectionOptions()
 
 
-def open_session(address: CameraAddress, options: ConnectionOptions = DEFAULTS) -> CameraSession:
-    """An open session (handshake, OpenSession, DeviceInfo); raises the camera layer's errors."""
+def open_session(address: CameraAddress, options: ConnectionOptions = DEFAULTS,
+                 cancel: threading.Event | None = None) -> CameraSession:
+    """An open session (handshake, OpenSession, DeviceInfo); raises the camera layer's errors,
+    or `Interrupted` once `cancel` is set."""
     session = CameraSession(
         address.host, address.port, guid=options.guid, name=options.host_name,
         connect_timeout=options.connect_timeout, io_timeout=options.io_timeout,
-        chunk_size=options.chunk_size)
+        chunk_size=options.chunk_size, cancel=cancel,
+        stall=StallRule(options.stall_bytes, options.stall_seconds))
     return session.open()
 
 
-def session_opener(address: CameraAddress, options: ConnectionOptions = DEFAULTS):
-    """`open_session` bound to one camera, as `CameraLink` wants it."""
-    return lambda: open_session(address, options)
+def session_opener(address: CameraAddress, options: ConnectionOptions = DEFAULTS,
+                   cancel: threading.Event | None = None):
+    """`open_session` bound to one camera and one cancel event, as `CameraLink` wants it."""
+    return lambda: open_session(address, options, cancel)
 
 
 def camera_link(open_one, options: ConnectionOptions, observer: Observer,

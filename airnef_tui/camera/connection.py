@@ -8,16 +8,21 @@ Canon bodies never answer it while some Nikon bodies hang without it.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import os
 import queue
 import re
+import select
 import socket
 import threading
+import time
 
 from airnef_tui.camera.address import format_address
-from airnef_tui.camera.channel import DATA_PIECE, PacketChannel
+from airnef_tui.camera.channel import DATA_PIECE, WAIT_SLICE, PacketChannel, StallRule
 from airnef_tui.camera.errors import (
     CameraError, CameraProtocolError, CameraRefused, CameraUnreachable, ConnectionLost,
+    Interrupted,
 )
 from airnef_tui.ptpip import (
     Event, InitCommandAck, InitCommandRequest, InitEventAck, InitEventRequest, InitFail,
@@ -43,21 +48,55 @@ def _check_host(host: str, port: int) -> None:
         raise CameraUnreachable(address, f"{port} is not a TCP port number")
 
 
-def _connect(host: str, port: int, timeout: float) -> socket.socket:
+def _connect(host: str, port: int, timeout: float,
+             cancel: threading.Event | None = None) -> socket.socket:
+    """A TCP connection within `timeout`, given up within a slice of `cancel` being set."""
     address = format_address(host, port)
     try:
-        sock = socket.create_connection((host, port), timeout=timeout)
+        candidates = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise CameraUnreachable(address, f"unknown host ({error.strerror})") from error
-    except ConnectionRefusedError:
+    deadline = time.monotonic() + timeout
+    problem: OSError | None = None
+    for family, kind, proto, _, target in candidates:
+        try:
+            sock = _connect_one(family, kind, proto, target, deadline, cancel)
+        except OSError as error:
+            problem = error
+            continue
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    if isinstance(problem, ConnectionRefusedError):
         raise CameraUnreachable(
             address, "connection refused (is the camera's Wi-Fi transfer mode on?)") from None
-    except TimeoutError:
+    if isinstance(problem, TimeoutError) or problem is None:
         raise CameraUnreachable(address, f"no answer within {timeout:g} s") from None
-    except OSError as error:
-        raise CameraUnreachable(address, error.strerror or str(error)) from error
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock
+    raise CameraUnreachable(address, problem.strerror or str(problem)) from problem
+
+
+def _connect_one(family: int, kind: int, proto: int, target: tuple, deadline: float,
+                 cancel: threading.Event | None) -> socket.socket:
+    """A non-blocking connect watched in slices, so a cancel needs no timeout to pass."""
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setblocking(False)
+        status = sock.connect_ex(target)
+        while status in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY, errno.EINTR):
+            if cancel is not None and cancel.is_set():
+                raise Interrupted(f"stopped while connecting to {format_address(*target[:2])}")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError()
+            _, writable, _ = select.select([], [sock], [], min(WAIT_SLICE, remaining))
+            if writable:
+                status = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if status:
+            raise OSError(status, os.strerror(status))
+        sock.setblocking(True)
+        return sock
+    except BaseException:
+        sock.close()
+        raise
 
 
 class Connection:
@@ -95,7 +134,7 @@ class Connection:
                     self._send_event(ProbeResponse())
                 elif isinstance(packet, ProbeResponse):
                     self.probe_answered.set()
-        except CameraError:
+        except (CameraError, Interrupted):
             pass  # the event socket is a convenience: its loss is noticed on the command socket
 
     def queue_event(self, event: Event) -> None:
@@ -144,15 +183,17 @@ def _handshake_read(channel: PacketChannel, what: str, io_timeout: float):
 def connect(host: str, port: int, *, guid: bytes, name: str, event_port: int | None = None,
             connect_timeout: float = 10.0, io_timeout: float = 5.0, probe: bool = True,
             probe_wait: float = PROBE_WAIT, make_hint: str | None = None,
-            data_piece: int = DATA_PIECE) -> Connection:
-    """Open both sockets and do the Init handshakes; raise CameraUnreachable or CameraRefused."""
+            data_piece: int = DATA_PIECE, cancel: threading.Event | None = None,
+            stall: StallRule | None = None) -> Connection:
+    """Open both sockets and do the Init handshakes; raise CameraUnreachable or CameraRefused,
+    or Interrupted once `cancel` is set. `stall` is the command socket's stall rule."""
     _check_host(host, port)
     event_port = port if event_port is None else event_port
     _check_host(host, event_port)
     address = format_address(host, port)
-    sock = _connect(host, port, connect_timeout)
-    sock.settimeout(io_timeout)
-    command = PacketChannel(sock, address, data_piece=data_piece)
+    sock = _connect(host, port, connect_timeout, cancel)
+    command = PacketChannel(sock, address, data_piece=data_piece, io_timeout=io_timeout,
+                            cancel=cancel, stall=stall)
     event: PacketChannel | None = None
     try:
         command.send(InitCommandRequest(guid, name))
@@ -163,9 +204,9 @@ def connect(host: str, port: int, *, guid: bytes, name: str, event_port: int | N
             raise CameraProtocolError(address, f"expected Init Command Ack, got {reply!r}")
         # The same IP the command socket reached, so a multi-address name cannot split us.
         peer = sock.getpeername()[0]
-        event_sock = _connect(peer, event_port, connect_timeout)
-        event_sock.settimeout(io_timeout)
-        event = PacketChannel(event_sock, format_address(peer, event_port), data_piece=64 * 1024)
+        event_sock = _connect(peer, event_port, connect_timeout, cancel)
+        event = PacketChannel(event_sock, format_address(peer, event_port), data_piece=64 * 1024,
+                              io_timeout=io_timeout, cancel=cancel)
         event.send(InitEventRequest(reply.connection_number))
         event_reply = _handshake_read(event, "Init Event Request", io_timeout)
         if isinstance(event_reply, InitFail):

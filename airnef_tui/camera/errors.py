@@ -107,6 +107,14 @@ class CameraProtocolError(CameraError):
         super().__init__(f"camera at {address} sent a malformed reply: {self.problem}")
 
 
+class Interrupted(Exception):
+    """The caller's cancel event was set while we waited on the camera (Ctrl-C, SIGTERM, a key).
+
+    Not a CameraError: nothing went wrong with the camera, so nothing retries it. A transaction
+    it cut short leaves the session out of step; `CameraSession.close` tidies up.
+    """
+
+
 class DownloadCancelled(Exception):
     """The caller's `cancelled()` said stop; `offset` is the byte offset written so far.
 

@@ -15,19 +15,20 @@ session is finished and the caller reconnects with a new one, resuming a downloa
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import BinaryIO
 
 from airnef_tui.camera import chores
-from airnef_tui.camera.channel import DATA_PIECE, PacketChannel
+from airnef_tui.camera.channel import DATA_PIECE, PacketChannel, StallRule
 from airnef_tui.camera.address import format_address
 from airnef_tui.camera.connection import Connection, connect
 from airnef_tui.camera.download import Cancelled, Progress, partial_request, stream_object
 from airnef_tui.camera.errors import (
-    CameraError, CameraProtocolError, CameraRefused, ConnectionLost, OperationFailed,
-    refusal_advice,
+    CameraError, CameraProtocolError, CameraRefused, ConnectionLost, Interrupted,
+    OperationFailed, refusal_advice,
 )
 from airnef_tui.camera.vendors import GENERIC, Vendor, supports, vendor_for
 from airnef_tui.ptpip import (
@@ -44,6 +45,7 @@ MIN_SESSION_SECONDS = 1.0  # for makes whose Vendor.needs_min_session (Nikon D72
 SMALL_OBJECT_LIMIT = 256 * MIB  # get_object/thumb/get_partial buffer in memory; download streams
 _OK = ResponseCode.OK
 _RETRY_PAUSE = 0.25
+DRAIN_SECONDS = 1.0  # how long close() reads what is left of a transaction a cancel cut short
 
 # `--log-level debug` shows every operation and response here. The check costs one cached
 # `isEnabledFor` per operation (not per packet), so downloads pay nothing measurable when off.
@@ -63,7 +65,8 @@ class CameraSession:
                  guid: bytes | None = None, name: str | None = None,
                  connect_timeout: float = 10.0, io_timeout: float = 5.0, chunk_size: int = MIB,
                  probe: bool = True, session_id: int | None = None,
-                 make: str | None = None) -> None:
+                 make: str | None = None, cancel: threading.Event | None = None,
+                 stall: StallRule | None = StallRule()) -> None:
         if chunk_size <= 0 or chunk_size > 0xFFFFFFFF:
             raise ValueError("chunk_size must be between 1 byte and 4 GiB - 1")
         self.host = host
@@ -78,6 +81,8 @@ class CameraSession:
         self.probe = probe
         self.requested_session_id = session_id
         self.make_hint = make
+        self.cancel = cancel  # once set, any wait on the camera raises Interrupted
+        self.stall = stall  # the least a transaction moves before it counts as stalled
         self.vendor: Vendor = GENERIC
         self.device_info: DeviceInfo | None = None
         self.session_id: int | None = None
@@ -131,7 +136,8 @@ class CameraSession:
             guid=self.guid if self.guid is not None else host_guid(),
             name=self.name if self.name is not None else host_name(),
             connect_timeout=self.connect_timeout, io_timeout=self.io_timeout, probe=self.probe,
-            make_hint=self.make_hint, data_piece=min(self.chunk_size, DATA_PIECE))
+            make_hint=self.make_hint, data_piece=min(self.chunk_size, DATA_PIECE),
+            cancel=self.cancel, stall=self.stall)
         try:
             self._open_session()
             self.device_info = self.get_device_info()
@@ -170,16 +176,45 @@ class CameraSession:
         if conn is None:
             return
         try:
-            if self._opened_at is not None and conn.command.usable and self._initiator.idle:
+            if self._opened_at is not None and conn.command.usable and self._back_in_step(conn):
                 self._hold_minimum_session()
                 try:
                     self._exchange(OpCode.CLOSE_SESSION)
-                except CameraError:
+                except (CameraError, Interrupted):
                     pass
         finally:
             self._opened_at = None
             self._conn = None
             conn.close()
+
+    def _back_in_step(self, conn: Connection) -> bool:
+        """True when no transaction is open, or the one a cancel cut short ends (its data read
+        and dropped) within `DRAIN_SECONDS`: then the camera gets its CloseSession. A camera that
+        dribbles is not waited for: its session is dropped without one."""
+        if self._initiator.idle:
+            return True
+        channel = conn.command
+        cancel, channel.cancel = channel.cancel, None  # the stop happened; this is tidying up
+        deadline = time.monotonic() + DRAIN_SECONDS
+        try:
+            while not self._initiator.idle:
+                packet = channel.read(deadline=deadline)
+                if is_out_of_band(packet):
+                    self._out_of_band(channel, packet)
+                else:
+                    self._initiator.receive(packet)
+        except (CameraError, ProtocolError):
+            return False
+        finally:
+            channel.cancel = cancel
+        return True
+
+    def _pause(self, seconds: float) -> None:
+        """A wait that a cancel ends at once (with Interrupted)."""
+        if self.cancel is None:
+            time.sleep(seconds)
+        elif self.cancel.wait(seconds):
+            raise Interrupted(f"stopped while waiting for the camera at {self.address}")
 
     def _hold_minimum_session(self) -> None:
         """Nikon bodies (and a camera that never said who it is) get their minimum session;
@@ -248,16 +283,18 @@ class CameraSession:
     def _start(self, channel: PacketChannel, opcode: int, params: tuple[int, ...],
                data_out: bytes | None, max_data: int | None,
                tid: int | None) -> tuple[Packet, ...]:
-        """The packets opening a transaction. A transaction left unfinished (an exception out
-        of the read loop) leaves the stream at no packet boundary: that poisons the channel."""
+        """The packets opening a transaction. One left unfinished by a stop (Interrupted out of
+        the read loop) is first read to its end; if it does not end soon, the connection counts
+        as lost, so the caller reconnects and resumes as after any drop."""
         if channel.failure is not None:
             raise channel.failure  # the reason the last transaction broke off, not its effect
-        try:
-            return self._initiator.start(opcode, params, data_out=data_out, max_data=max_data,
-                                         transaction_id=tid)
-        except ProtocolError as error:
-            problem = f"the stream is out of step after an interrupted transaction ({error})"
-            raise channel.fail(CameraProtocolError(self.address, problem)) from error
+        if not self._back_in_step(self._connection()):
+            raise channel.fail(ConnectionLost(
+                self.address, "a transaction cut short by a stop did not finish within "
+                f"{DRAIN_SECONDS:g} s"))
+        channel.expect_progress()
+        return self._initiator.start(opcode, params, data_out=data_out, max_data=max_data,
+                                     transaction_id=tid)
 
     def _out_of_band(self, channel: PacketChannel, packet: Packet) -> None:
         """Packets allowed between any two of a transaction: answer probes, queue events."""
@@ -333,7 +370,7 @@ class CameraSession:
             if (response.code not in self.vendor.object_info_retry_codes
                     or time.monotonic() + _RETRY_PAUSE > deadline):
                 raise OperationFailed(OpCode.GET_OBJECT_INFO, response.code, f"handle {handle}")
-            time.sleep(_RETRY_PAUSE)
+            self._pause(_RETRY_PAUSE)
 
     def object_size(self, handle: int, info: ObjectInfo | None = None) -> int:
         """The true 64-bit size: ObjectInfo's u32 says 0xFFFFFFFF for 4 GiB and more."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import signal
 import sys
 import threading
 from pathlib import Path
@@ -22,12 +21,13 @@ from airnef_tui.app.new_files import NewFileFinder
 from airnef_tui.app.records import DownloadRecords
 from airnef_tui.app.tracked_sessions import TrackedSessions
 from airnef_tui.app.watch import run_realtime
-from airnef_tui.camera.errors import CameraError
+from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
 from airnef_tui.headless.chore_options import add_chore_options
 from airnef_tui.headless.exec_hook import ExecFailed, ExecHook, add_exec_options, exec_hook_from
 from airnef_tui.headless.failures import camera_failure, fail
+from airnef_tui.headless.interrupts import stop_on_signals
 from airnef_tui.headless.job import JobSettings, list_with_progress, settings_from
 from airnef_tui.headless.json_lines import JsonPrinter
 from airnef_tui.headless.log_level import add_log_options, chosen_level, debug_logging
@@ -35,7 +35,8 @@ from airnef_tui.headless.progress_lines import LinePrinter
 from airnef_tui.headless.realtime_options import add_realtime_options
 from airnef_tui.state.db import open_database
 from airnef_tui.transfer.engine import LocalWriteError, RunStopped
-from airnef_tui.transfer.link import CameraLink, RunCancelled
+from airnef_tui.transfer.events import Event, Observer, RunFinished, Summary
+from airnef_tui.transfer.link import CameraLink
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +62,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 
+class SummaryOnce:
+    """The printer, plus a promise: a run that ends early still prints its summary once."""
+
+    def __init__(self, printer: Observer) -> None:
+        self.printer = printer
+        self.note = printer.note  # type: ignore[attr-defined]
+        self._summarised = False
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, RunFinished):
+            self._summarised = True
+        self.printer(event)
+
+    def finish(self) -> None:
+        if not self._summarised:
+            self(RunFinished(Summary()))
+
+
 def _warn(message: str) -> None:
     print(f"airnef-tui: warning: {message}", file=sys.stderr)
 
@@ -80,14 +99,13 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
     if args.retries < 0:
         return fail("--retries must be 0 or more", ExitCode.BAD_ARGUMENTS)
     level = chosen_level(args)
-    observer = (JsonPrinter() if args.json
-                else LinePrinter(verbose=level in ("verbose", "debug")))
+    observer = SummaryOnce(JsonPrinter() if args.json
+                           else LinePrinter(verbose=level in ("verbose", "debug")))
     cancel = cancel or threading.Event()
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, lambda *_: cancel.set()) if in_main_thread else None
-    sessions = TrackedSessions(session_opener(settings.address, settings.connection))
+    sessions = TrackedSessions(session_opener(settings.address, settings.connection, cancel))
     link = camera_link(sessions, settings.connection, observer, cancel)
-    with debug_logging(level == "debug"):  # CloseSession at the very end is logged too
+    # CloseSession at the very end is logged too
+    with stop_on_signals(cancel), debug_logging(level == "debug"):
         try:
             return _download(args, settings, link, sessions, observer, hook)
         except CameraError as exc:
@@ -99,13 +117,12 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
             return fail(f"{exc}; stopped", ExitCode.SOME_FAILED)
         except RunStopped as exc:
             return fail(f"stopped: {exc}", ExitCode.SOME_FAILED)
-        except (RunCancelled, KeyboardInterrupt):
+        except (Interrupted, KeyboardInterrupt):
+            observer.finish()
             return fail("interrupted; partial files are kept and continued next time",
                          ExitCode.INTERRUPTED)
         finally:
             link.close()
-            if in_main_thread:
-                signal.signal(signal.SIGTERM, previous)
 
 
 def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,

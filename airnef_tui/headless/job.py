@@ -45,6 +45,8 @@ def settings_from(args: argparse.Namespace, output_dir: Path) -> JobSettings:
             guid = parse_guid(args.guid)
         except ValueError as exc:
             raise UsageError(f"bad --guid: {exc}") from None
+    if not args.stall_seconds > 0:
+        raise UsageError("--stall-seconds must be more than 0")
     naming = Naming(
         output_dir=output_dir,
         name_spec=_compile(args.name_spec, "file", "--name"),
@@ -54,6 +56,7 @@ def settings_from(args: argparse.Namespace, output_dir: Path) -> JobSettings:
     )
     connection = ConnectionOptions(
         connect_timeout=args.connect_timeout, io_timeout=args.io_timeout,
+        stall_bytes=args.stall_bytes, stall_seconds=args.stall_seconds,
         chunk_size=args.chunk_size, guid=guid, host_name=args.host_name,
         retries=getattr(args, "retries", DEFAULTS.retries),
         retry_delay=getattr(args, "retry_delay", DEFAULTS.retry_delay))

@@ -7,6 +7,7 @@ so `list --name SPEC` is a dry run of `get --name SPEC`.
 from __future__ import annotations
 
 import argparse
+import threading
 from pathlib import Path
 
 from airnef_tui.app.connect import camera_identity, open_session
@@ -14,11 +15,12 @@ from airnef_tui.app.download import run_timestamp
 from airnef_tui.app.listing import cached_prefetch, choose_files
 from airnef_tui.app.records import DownloadRecords
 from airnef_tui.app.units import size
-from airnef_tui.camera.errors import CameraError
+from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
 from airnef_tui.headless.failures import camera_failure, fail
-from airnef_tui.headless.job import list_with_progress, settings_from
+from airnef_tui.headless.interrupts import stop_on_signals
+from airnef_tui.headless.job import JobSettings, list_with_progress, settings_from
 from airnef_tui.headless.json_lines import emit
 from airnef_tui.state.db import open_database
 from airnef_tui.transfer.plan import Action, PlannedFile, plan_transfer
@@ -41,10 +43,15 @@ def run(args: argparse.Namespace) -> int:
         settings = settings_from(args, output_dir)
     except options.UsageError as exc:
         return fail(str(exc), ExitCode.BAD_ARGUMENTS)
+    with stop_on_signals(threading.Event()) as cancel:
+        return _list(args, settings, cancel)
+
+
+def _list(args: argparse.Namespace, settings: JobSettings, cancel: threading.Event) -> int:
     session = None
     conn = open_database()
     try:
-        session = open_session(settings.address, settings.connection)
+        session = open_session(settings.address, settings.connection, cancel)
         camera = camera_identity(session)
         records = DownloadRecords(conn, camera)
         card = list_with_progress(session, prefetch=cached_prefetch(session, conn, camera))
@@ -66,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.OK
     except CameraError as exc:
         return camera_failure(exc)
+    except (Interrupted, KeyboardInterrupt):
+        return fail("interrupted", ExitCode.INTERRUPTED)
     finally:
         if session is not None:
             session.close()

@@ -56,6 +56,14 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--io-timeout", type=positive_float, default=DEFAULTS.io_timeout,
                        metavar="S",
                        help=f"seconds to wait for each reply (default {DEFAULTS.io_timeout:g})")
+    group.add_argument("--stall-seconds", type=positive_float, default=DEFAULTS.stall_seconds,
+                       metavar="S",
+                       help="a transfer that moves less than --stall-bytes in S seconds has "
+                            "stalled: reconnect and resume, as after a drop "
+                            f"(default {DEFAULTS.stall_seconds:g})")
+    group.add_argument("--stall-bytes", type=byte_count, default=DEFAULTS.stall_bytes,
+                       metavar="BYTES",
+                       help=f"see --stall-seconds (default {DEFAULTS.stall_bytes // 1024}K)")
     group.add_argument("--chunk-size", type=byte_count, default=DEFAULTS.chunk_size,
                        metavar="BYTES",
                        help=f"bytes asked for per request (default {DEFAULTS.chunk_size // MIB}M; "

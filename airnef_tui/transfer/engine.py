@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from airnef_tui.camera.errors import (
-    CameraError, CameraProtocolError, ConnectionLost, DownloadCancelled, OperationFailed,
+    CameraError, CameraProtocolError, ConnectionLost, DownloadCancelled, Interrupted,
+    OperationFailed,
 )
 from airnef_tui.ptpip import ResponseCode
 from airnef_tui.transfer.events import (
@@ -179,7 +180,7 @@ class Engine:
                     sink.flush()
                     self.link.reconnect(exc)
             final = land(sink, target, file.captured, replace=planned.overwrite)
-        except DownloadCancelled:
+        except (DownloadCancelled, Interrupted):
             sink.close()  # keep the .part: the next run continues it
             raise RunCancelled() from None
         except OSError as exc:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import BinaryIO, Generic, Protocol, TypeVar
 
-from airnef_tui.camera.errors import CameraError, CameraRefused
+from airnef_tui.camera.errors import CameraError, CameraRefused, Interrupted
 from airnef_tui.transfer.events import Observer, Reconnecting
 
 
@@ -43,8 +43,9 @@ class LinkLost(CameraError):
         super().__init__(f"{cause} (gave up after {retries} reconnection attempt(s))")
 
 
-class RunCancelled(Exception):
-    """The user asked to stop (Ctrl-C in the CLI, a key in the TUI)."""
+class RunCancelled(Interrupted):
+    """The user asked to stop (Ctrl-C or SIGTERM in the CLI, a key in the TUI). Callers catch
+    its base, `Interrupted`, which the camera layer raises when the stop comes mid-wait."""
 
 
 class CameraLink(Generic[SessionT]):

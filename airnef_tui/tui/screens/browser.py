@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
-from airnef_tui.camera.errors import CameraError
+from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.app.units import size
 from airnef_tui.app.camera_access import CameraAccess, Catalogue
 from airnef_tui.tui.messages import CatalogueFailed, CatalogueLoaded, HistoryRefreshed
@@ -66,6 +66,7 @@ class BrowserScreen(Screen):
         if self.loading:
             return
         self.loading = True
+        self.access.cancel.clear()  # a cancelled download's stop must not stop this listing
         status = self.query_one("#load-status", Static)
         status.update(Text(f"Connecting to the camera at {self.access.address} and reading its "
                            "card…"))
@@ -77,7 +78,7 @@ class BrowserScreen(Screen):
     def read_card(self) -> None:
         try:
             catalogue = self.access.load_catalogue()
-        except CameraError as error:
+        except (CameraError, Interrupted) as error:
             self.post_message(CatalogueFailed(str(error)))
         else:
             self.post_message(CatalogueLoaded(catalogue))

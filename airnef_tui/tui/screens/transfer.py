@@ -21,11 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, RichLog, Static
 from textual.worker import Worker, WorkerState
 
-from airnef_tui.camera.errors import CameraError
+from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.app.units import rate, size, summary_line
 from airnef_tui.transfer.engine import LocalWriteError, RunStopped
 from airnef_tui.transfer.events import Event, FileStatus, RunFinished, Summary
-from airnef_tui.transfer.link import RunCancelled
 from airnef_tui.app.camera_access import CameraAccess, Catalogue
 from airnef_tui.tui.messages import (
     FileAdvanced, FileBegan, FileEnded, LinkReconnecting, TransferBegan, TransferEnded,
@@ -119,7 +118,7 @@ class TransferScreen(Screen[TransferResult]):
         try:
             self.access.download(self.catalogue.camera, self.request.files, self.request.naming,
                                  observe)
-        except RunCancelled:
+        except Interrupted:
             outcome = TransferOutcome.CANCELLED
         except (LocalWriteError, RunStopped, CameraError) as error:
             outcome, reason = TransferOutcome.STOPPED, str(error)
