@@ -68,6 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="NAME",
                         help="this file's data stops half way through the size it reports "
                              "(repeatable)")
+    parser.add_argument("--advertise", action="store_true",
+                        help="announce the camera on the --host interface, as real ones do: "
+                             "mDNS _ptp._tcp (and SSDP)")
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
@@ -88,7 +91,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         drip_replies_after_ops=(None if args.drip_replies_after_ops is None
                                 else _whole(args.drip_replies_after_ops)),
         rate=byte_count(args.rate), latency_ms=args.latency, hostile_names=args.hostile_names,
-        short_objects=list(args.short_objects),
+        short_objects=list(args.short_objects), advertise=args.advertise,
     )
     config.validate()
     return config
@@ -156,6 +159,9 @@ def run(args: argparse.Namespace) -> int:
             logging.getLogger("airnef_tui.simulator").info(
                 "%s %s (%s profile) serving %d files in %d slot(s)", sim.profile.manufacturer,
                 sim.model, sim.profile.name, len(sim.card.files()), len(sim.card.storages))
+            if sim.mdns_instance_name is not None:
+                logging.getLogger("airnef_tui.simulator").info(
+                    "announced over mDNS as %r", sim.mdns_instance_name)
             print(f"listening on {sim.host}:{sim.port}", flush=True)
             while not stop.wait(1.0):  # wakes once a second: signals land between waits
                 pass

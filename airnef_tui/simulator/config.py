@@ -46,6 +46,8 @@ class SimulatorConfig:
     sony_single_session: bool = True  # Sony's one session per run; tests may lift it
     events: bool = True  # False: announce nothing (no ObjectAdded, Nikon's GetEvent stays empty)
     clock_settable: bool = True  # False: setting the clock is refused (AccessDenied)
+    # announce the camera (mDNS `_ptp._tcp`, and SSDP where provided) on the host's interface
+    advertise: bool = False
 
     def validate(self) -> None:
         if self.profile not in PROFILES:

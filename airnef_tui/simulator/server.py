@@ -72,6 +72,7 @@ class Simulator:
         self._wake_reader: socket.socket | None = None
         self._wake_writer: socket.socket | None = None
         self._acceptor: threading.Thread | None = None
+        self._advertising = None  # advertise.Advertising while announced (config.advertise)
         self.context = self._connection_context()
 
     def _connection_context(self) -> CameraContext:
@@ -106,6 +107,9 @@ class Simulator:
                                           daemon=True)
         self._acceptor.start()
         log.debug("%s simulator listening on %s:%d", self.profile.name, self.host, self.port)
+        if self.config.advertise:
+            from airnef_tui.simulator.advertise import start_advertising
+            self._advertising = start_advertising(self)
         return self
 
     def stop(self) -> None:
@@ -113,6 +117,8 @@ class Simulator:
         if self._stop.is_set():
             return
         self._stop.set()
+        if self._advertising is not None:  # goodbyes go out while the port still listens
+            self._advertising.stop()
         if self._wake_writer is not None:
             try:
                 self._wake_writer.send(b"x")
@@ -143,6 +149,11 @@ class Simulator:
     @property
     def port(self) -> int:
         return self._listener.getsockname()[1] if self._listener else self.config.port
+
+    @property
+    def mdns_instance_name(self) -> str | None:
+        """The mDNS instance name announced (`--advertise`), None when not announcing."""
+        return self._advertising.mdns_instance if self._advertising is not None else None
 
     def pause(self, seconds: float) -> bool:
         """Sleep that ends early when the simulator stops; True when it is stopping."""
