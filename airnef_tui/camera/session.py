@@ -36,7 +36,9 @@ from airnef_tui.ptpip import (
     OperationResponse, Packet, ProbeRequest, ProbeResponse, ProtocolError, ResponseCode,
     StorageInfo, code_name,
 )
-from airnef_tui.ptpip.transaction import DataReceived, Initiator, is_out_of_band
+from airnef_tui.ptpip.transaction import (
+    DataReceived, Initiator, ResponseReceived, is_out_of_band,
+)
 from airnef_tui.ptpip.wire import Reader
 
 MIB = 1024 * 1024
@@ -267,9 +269,10 @@ class CameraSession:
                             on_data(event.payload)
                         except BaseException as error:  # noqa: BLE001 - re-raised after the drain
                             sink_error = error
-                elif event is not None:  # the response: the transaction is over
+                elif type(event) is ResponseReceived:  # the transaction is over
                     response = event.response
                     break
+                # None (Start Data) or DataCancelled (the camera gave up): its response follows
         except ProtocolError as error:
             raise channel.fail(CameraProtocolError(self.address, str(error))) from error
         if debug:

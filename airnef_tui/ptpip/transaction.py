@@ -116,6 +116,7 @@ class Initiator:
         self._max_data: int | None = None
         self._phase: _Phase | None = None
         self._data_in_allowed = True
+        self._cancelled = False
 
     @property
     def idle(self) -> bool:
@@ -143,13 +144,15 @@ class Initiator:
         self.transaction_id, self.opcode = transaction_id, opcode
         self._max_data, self._phase = max_data, None
         self._data_in_allowed = data_out is None
+        self._cancelled = False
         self.step = Step.AWAIT_RESPONSE
         if data_out is None:
             return (OperationRequest(opcode, transaction_id, tuple(params)),)
         return (OperationRequest(opcode, transaction_id, tuple(params), DataPhase.OUT),
                 StartData(transaction_id, len(data_out)), EndData(transaction_id, data_out))
 
-    def receive(self, packet: Packet) -> DataReceived | ResponseReceived | None:
+    def receive(self, packet: Packet
+                ) -> DataReceived | ResponseReceived | DataCancelled | None:
         """The camera's next packet; None for Start Data (nothing for the caller to do)."""
         kind = type(packet)
         if self.step is Step.IDLE:
@@ -184,6 +187,16 @@ class Initiator:
                                     f"{self._max_data} were asked for")
             self._phase = _Phase(announced)
             return None
+        if kind is Cancel:
+            # The camera gave up its data phase (PTP/IP lets either side cancel); the response,
+            # TransactionCancelled most likely, still closes the transaction.
+            _check_tid(packet, self.transaction_id)
+            if self._cancelled:
+                raise ProtocolError("a second Cancel in one transaction")
+            self._cancelled = True
+            self._phase = self._phase or _Phase(0)
+            self._phase.ended = True
+            return DataCancelled(self.transaction_id)
         raise ProtocolError(f"unexpected {kind.__name__} during operation 0x{self.opcode:04X}")
 
 
