@@ -45,6 +45,15 @@ SUBCOMMANDS = (
     Subcommand("get", "airnef_tui.headless.get_command", "download files from a camera",
                "Download files from a camera into a folder: resumable, atomic, and remembered "
                "so the next run skips what it already has."),
+    Subcommand("discover", "airnef_tui.headless.discover_command",
+               "find cameras on the network (mDNS, SSDP, hotspot leases, seen before)",
+               "Look for Wi-Fi cameras on the network and print each one as it is found: "
+               "make, model, address and how it was found."),
+    Subcommand("pair", "airnef_tui.headless.pair_command",
+               "pair with a Canon in 'Connect to computer' mode (answers its UPnP search)",
+               "Be the computer a Canon PowerShot/IXUS looks for in 'Connect to computer' mode: "
+               "answer its search, wait for it to pick this computer, then check the "
+               "connection. Needed once per camera."),
     Subcommand("simulate", "airnef_tui.simulator.cli",
                "run a simulated Wi-Fi camera (PTP/IP responder) on this machine",
                "Serve a simulated camera over PTP/IP, for demos, tests and benchmarks."),
@@ -68,7 +77,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="start the UI connected to a built-in simulated camera")
     parser.add_argument("--camera", metavar="HOST[:PORT]",
-                        help="start the UI straight on this camera's files")
+                        help="start the UI straight on this camera's files (default: the "
+                             "discovery screen, which finds cameras on the network)")
+    parser.add_argument("-o", "--output", metavar="DIR", dest="tui_output",
+                        help="the UI's download folder (default: the current folder; the "
+                             "demo's: a new temporary folder)")
+    parser.add_argument("--interface", action="append", metavar="ADDR", dest="tui_interfaces",
+                        default=[],
+                        help="the discovery screen looks only on the network of this "
+                             "machine's address ADDR (repeatable)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = None if argv is None else _chosen(argv)
     for spec in SUBCOMMANDS:

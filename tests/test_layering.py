@@ -84,15 +84,16 @@ def _package_imports(package: str) -> dict[str, set[str]]:
 # Which packages each package may import. Data flows down: the interfaces over the shared
 # application layer, which drives transfer/rename/camera, which speak ptpip.
 ALLOWED = {
-    "tui": {"app", "camera", "transfer", "rename", "simulator", "ptpip", "exitcodes", "paths",
-            "state", "tui"},
-    "headless": {"app", "camera", "transfer", "rename", "ptpip", "exitcodes", "paths", "state",
-                 "headless"},
+    "tui": {"app", "camera", "discovery", "transfer", "rename", "simulator", "ptpip", "exitcodes",
+            "paths", "state", "tui"},
+    "headless": {"app", "camera", "discovery", "transfer", "rename", "ptpip", "exitcodes",
+                 "paths", "state", "headless"},
     "airnefcmd": {"cli", "camera", "exitcodes", "airnefcmd"},
-    "app": {"app", "camera", "transfer", "rename", "ptpip", "state", "paths"},
+    "app": {"app", "camera", "discovery", "transfer", "rename", "ptpip", "state", "paths"},
+    "discovery": {"discovery", "camera", "ptpip", "state", "paths"},
     "transfer": {"transfer", "camera", "rename", "ptpip"},
     "camera": {"camera", "ptpip", "state"},
-    "simulator": {"simulator", "ptpip", "exitcodes"},
+    "simulator": {"simulator", "discovery", "ptpip", "exitcodes"},
     "rename": {"rename", "paths"},
     "ptpip": {"ptpip"},
 }

@@ -9,17 +9,22 @@ handed the run's cancel event, so a stop reaches whatever wait the session is in
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from dataclasses import dataclass
 
 from airnef_tui.camera.address import CameraAddress
 from airnef_tui.camera.channel import StallRule
 from airnef_tui.camera.session import CameraSession
+from airnef_tui.state.db import open_database
+from airnef_tui.state.known_cameras import remember_camera
 from airnef_tui.transfer.events import Observer
 from airnef_tui.transfer.link import CameraLink
 from airnef_tui.transfer.plan import CameraIdentity
 
 MIB = 1024 * 1024
+_log = logging.getLogger("airnef_tui.app.connect")
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,27 @@ def open_session(address: CameraAddress, options: ConnectionOptions = DEFAULTS,
         connect_timeout=options.connect_timeout, io_timeout=options.io_timeout,
         chunk_size=options.chunk_size, cancel=cancel,
         stall=StallRule(options.stall_bytes, options.stall_seconds))
-    return session.open()
+    session.open()
+    _remember(session)
+    return session
+
+
+def _remember(session: CameraSession) -> None:
+    """This camera goes into the "seen before" list of the discovery screen and `discover`.
+    A history file that cannot be written costs that list an entry, never the connection."""
+    info = session.device_info
+    try:
+        conn = open_database()
+        try:
+            remember_camera(conn, session.host, session.port, make=session.vendor.make
+                            if session.vendor.make != "generic" else "",
+                            model=info.model.strip() if info else "",
+                            serial=info.serial_number.strip() if info else "",
+                            name=session.camera_name)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError) as error:
+        _log.warning("could not remember the camera at %s: %s", session.address, error)
 
 
 def session_opener(address: CameraAddress, options: ConnectionOptions = DEFAULTS,

@@ -53,10 +53,14 @@ def split_address(text: str) -> tuple[str, int | None]:
     return host, int(port_text)
 
 
+def is_auto(text: str) -> bool:
+    return text.strip().lower() == AUTO
+
+
 def parse_address(text: str) -> CameraAddress:
     """A typed address, the PTP/IP port by default. Raises ValueError with a one-line message."""
-    if text.strip().lower() == AUTO:
-        raise ValueError("finding the camera on the network ('auto') is not available yet: give "
-                         "its address (a Nikon on its own Wi-Fi is 192.168.1.1)")
+    if is_auto(text):
+        raise ValueError("'auto' is not a camera address here: give the camera's address "
+                         "(a Nikon on its own Wi-Fi is 192.168.1.1)")
     host, port = split_address(text)
     return CameraAddress(host) if port is None else CameraAddress(host, port)

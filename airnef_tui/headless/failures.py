@@ -9,11 +9,23 @@ import sys
 
 from airnef_tui.app.listing import NoTransferList
 from airnef_tui.camera.errors import CameraError, CameraRefused
+from airnef_tui.discovery.advice import nothing_found_lines
+from airnef_tui.discovery.search import NoCameraFound, SeveralCameras
 from airnef_tui.exitcodes import ExitCode
 
 
 def fail(message: str, code: ExitCode) -> int:
     print(f"airnef-tui: {message}", file=sys.stderr)
+    return code
+
+
+def discovery_failure(exc: NoCameraFound | SeveralCameras) -> int:
+    """`auto` found several cameras (2: say which) or none (3, with what to try)."""
+    if isinstance(exc, SeveralCameras):
+        return fail(str(exc), ExitCode.BAD_ARGUMENTS)
+    code = fail(f"{exc}. On the camera:", ExitCode.UNREACHABLE)
+    for line in nothing_found_lines():
+        print(f"  {line}", file=sys.stderr)
     return code
 
 

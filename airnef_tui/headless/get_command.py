@@ -26,9 +26,13 @@ from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
 from airnef_tui.headless.chore_options import add_chore_options
 from airnef_tui.headless.exec_hook import ExecFailed, ExecHook, add_exec_options, exec_hook_from
-from airnef_tui.headless.failures import camera_failure, fail
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.discovery.search import NoCameraFound, SeveralCameras
+from airnef_tui.headless.failures import camera_failure, discovery_failure, fail
 from airnef_tui.headless.interrupts import stop_on_signals
-from airnef_tui.headless.job import JobSettings, list_with_progress, settings_from
+from airnef_tui.headless.job import (
+    JobSettings, camera_address, list_with_progress, settings_from,
+)
 from airnef_tui.headless.json_lines import JsonPrinter
 from airnef_tui.headless.log_level import add_log_options, chosen_level, debug_logging
 from airnef_tui.headless.progress_lines import LinePrinter
@@ -102,27 +106,39 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
     observer = SummaryOnce(JsonPrinter() if args.json
                            else LinePrinter(verbose=level in ("verbose", "debug")))
     cancel = cancel or threading.Event()
-    sessions = TrackedSessions(session_opener(settings.address, settings.connection, cancel))
-    link = camera_link(sessions, settings.connection, observer, cancel)
     # CloseSession at the very end is logged too
     with stop_on_signals(cancel), debug_logging(level == "debug"):
         try:
-            return _download(args, settings, link, sessions, observer, hook)
-        except CameraError as exc:
-            return camera_failure(exc)
-        except LocalWriteError as exc:
-            return fail(f"{exc}; stopped (a partial file is kept and continued next time)",
-                         ExitCode.SOME_FAILED)
-        except ExecFailed as exc:
-            return fail(f"{exc}; stopped", ExitCode.SOME_FAILED)
-        except RunStopped as exc:
-            return fail(f"stopped: {exc}", ExitCode.SOME_FAILED)
-        except (Interrupted, KeyboardInterrupt):
-            observer.finish()
-            return fail("interrupted; partial files are kept and continued next time",
-                         ExitCode.INTERRUPTED)
-        finally:
-            link.close()
+            address = camera_address(settings, cancel)
+        except (NoCameraFound, SeveralCameras) as exc:
+            return discovery_failure(exc)
+        except Interrupted:
+            return fail("interrupted", ExitCode.INTERRUPTED)
+        return _run(args, settings, address, observer, hook, cancel)
+
+
+def _run(args: argparse.Namespace, settings: JobSettings, address: CameraAddress,
+         observer: SummaryOnce, hook: ExecHook | None, cancel: threading.Event) -> int:
+    """The download and every way it can end, as an exit code."""
+    sessions = TrackedSessions(session_opener(address, settings.connection, cancel))
+    link = camera_link(sessions, settings.connection, observer, cancel)
+    try:
+        return _download(args, settings, link, sessions, observer, hook)
+    except CameraError as exc:
+        return camera_failure(exc)
+    except LocalWriteError as exc:
+        return fail(f"{exc}; stopped (a partial file is kept and continued next time)",
+                     ExitCode.SOME_FAILED)
+    except ExecFailed as exc:
+        return fail(f"{exc}; stopped", ExitCode.SOME_FAILED)
+    except RunStopped as exc:
+        return fail(f"stopped: {exc}", ExitCode.SOME_FAILED)
+    except (Interrupted, KeyboardInterrupt):
+        observer.finish()
+        return fail("interrupted; partial files are kept and continued next time",
+                     ExitCode.INTERRUPTED)
+    finally:
+        link.close()
 
 
 def _download(args: argparse.Namespace, settings: JobSettings, link: CameraLink,

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from airnef_tui.app.connect import DEFAULTS, ConnectionOptions
-from airnef_tui.camera.address import CameraAddress, parse_address
+from airnef_tui.app.find import DEFAULT_AUTO_TIMEOUT, find_camera
+from airnef_tui.camera.address import CameraAddress, is_auto, parse_address
 from airnef_tui.camera.catalogue import CameraFile, Prefetch, list_files
 from airnef_tui.camera.errors import CameraError
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.headless.listing_progress import ListingProgress
 from airnef_tui.headless.options import UsageError, file_filter
+from airnef_tui.discovery.scope import Scope, scope_from
 from airnef_tui.rename import SpecError, compile_optional
 from airnef_tui.state.identity import parse_guid
 from airnef_tui.transfer.filters import FileFilter
@@ -27,16 +30,19 @@ from airnef_tui.transfer.plan import Naming
 
 @dataclass(frozen=True)
 class JobSettings:
-    address: CameraAddress
+    address: CameraAddress | None  # None: `auto`, the one camera discovery finds
     filter: FileFilter
     naming: Naming
     connection: ConnectionOptions
+    scope: Scope = Scope()  # where `auto` looks
+    auto_timeout: float = DEFAULT_AUTO_TIMEOUT
 
 
 def settings_from(args: argparse.Namespace, output_dir: Path) -> JobSettings:
     """Validate everything the user typed; raises UsageError (exit code 2)."""
     try:
-        address = parse_address(args.camera)
+        address = None if is_auto(args.camera) else parse_address(args.camera)
+        scope = scope_from(args.interface)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     guid = None
@@ -60,7 +66,18 @@ def settings_from(args: argparse.Namespace, output_dir: Path) -> JobSettings:
         chunk_size=args.chunk_size, guid=guid, host_name=args.host_name,
         retries=getattr(args, "retries", DEFAULTS.retries),
         retry_delay=getattr(args, "retry_delay", DEFAULTS.retry_delay))
-    return JobSettings(address, file_filter(args), naming, connection)
+    return JobSettings(address, file_filter(args), naming, connection, scope, args.auto_timeout)
+
+
+def camera_address(settings: JobSettings, cancel: threading.Event) -> CameraAddress:
+    """The address typed, or for `auto` the one camera found (said on stderr); raises
+    NoCameraFound, SeveralCameras or Interrupted."""
+    if settings.address is not None:
+        return settings.address
+    print(f"looking for the camera (up to {settings.auto_timeout:g} s)…", file=sys.stderr)
+    address, sighting = find_camera(settings.scope, settings.auto_timeout, cancel)
+    print(f"airnef-tui: using {sighting.describe()}", file=sys.stderr)
+    return address
 
 
 def _compile(text: str | None, kind: str, option: str):

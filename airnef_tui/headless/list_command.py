@@ -18,9 +18,13 @@ from airnef_tui.app.units import size
 from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
-from airnef_tui.headless.failures import camera_failure, fail
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.discovery.search import NoCameraFound, SeveralCameras
+from airnef_tui.headless.failures import camera_failure, discovery_failure, fail
 from airnef_tui.headless.interrupts import stop_on_signals
-from airnef_tui.headless.job import JobSettings, list_with_progress, settings_from
+from airnef_tui.headless.job import (
+    JobSettings, camera_address, list_with_progress, settings_from,
+)
 from airnef_tui.headless.json_lines import emit
 from airnef_tui.state.db import open_database
 from airnef_tui.transfer.plan import Action, PlannedFile, plan_transfer
@@ -44,14 +48,21 @@ def run(args: argparse.Namespace) -> int:
     except options.UsageError as exc:
         return fail(str(exc), ExitCode.BAD_ARGUMENTS)
     with stop_on_signals(threading.Event()) as cancel:
-        return _list(args, settings, cancel)
+        try:
+            address = camera_address(settings, cancel)
+        except (NoCameraFound, SeveralCameras) as exc:
+            return discovery_failure(exc)
+        except Interrupted:
+            return fail("interrupted", ExitCode.INTERRUPTED)
+        return _list(args, settings, address, cancel)
 
 
-def _list(args: argparse.Namespace, settings: JobSettings, cancel: threading.Event) -> int:
+def _list(args: argparse.Namespace, settings: JobSettings, address: CameraAddress,
+          cancel: threading.Event) -> int:
     session = None
     conn = open_database()
     try:
-        session = open_session(settings.address, settings.connection, cancel)
+        session = open_session(address, settings.connection, cancel)
         camera = camera_identity(session)
         records = DownloadRecords(conn, camera)
         card = list_with_progress(session, prefetch=cached_prefetch(session, conn, camera))

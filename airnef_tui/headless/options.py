@@ -10,6 +10,7 @@ import argparse
 import re
 
 from airnef_tui.app.connect import DEFAULTS, MIB
+from airnef_tui.app.find import DEFAULT_AUTO_TIMEOUT
 from airnef_tui.transfer.dates import comparable, parse_user_date
 from airnef_tui.transfer.filters import NO_EXTENSION, ORDER_CHOICES, SLOT_CHOICES, FileFilter
 
@@ -46,9 +47,18 @@ def positive_float(text: str) -> float:
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("camera", metavar="HOST[:PORT]",
-                        help="the camera's address, e.g. 192.168.1.1 or 127.0.0.1:15740")
+    parser.add_argument("camera", metavar="HOST[:PORT]|auto",
+                        help="the camera's address, e.g. 192.168.1.1 or 127.0.0.1:15740, or "
+                             "auto: the one camera `airnef-tui discover` finds")
     group = parser.add_argument_group("connection")
+    group.add_argument("--auto-timeout", type=positive_float, default=DEFAULT_AUTO_TIMEOUT,
+                       metavar="S",
+                       help=f"with auto: seconds to look for the camera "
+                            f"(default {DEFAULT_AUTO_TIMEOUT:g})")
+    group.add_argument("--interface", action="append", metavar="ADDR", default=[],
+                       help="with auto: look only on the network of this machine's address "
+                            "ADDR (repeatable; default every interface, or "
+                            "$AIRNEF_TUI_INTERFACES)")
     group.add_argument("--connect-timeout", type=positive_float,
                        default=DEFAULTS.connect_timeout, metavar="S",
                        help="seconds to wait for the camera to accept a connection "

@@ -13,11 +13,13 @@ announced that way.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 import logging
+import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from airnef_tui.simulator.advertise_mdns import MdnsAdvertiser
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("airnef_tui.simulator")
 
 SSDP_MODULE = "airnef_tui.simulator.advertise_ssdp"
+T = TypeVar("T")
 
 
 class Advertising:
@@ -51,9 +54,33 @@ class Advertising:
     __call__ = stop
 
 
+def off_the_event_loop(call: Callable[[], T]) -> T:
+    """zeroconf refuses blocking calls from a thread that runs an asyncio loop (a Textual app,
+    an async test, the screenshot script): there, make the call from a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="simulator-zeroconf")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 def start_advertising(sim: Simulator) -> Advertising:
-    mdns = start_mdns(sim)
-    stoppers: list[Callable[[], object]] = [mdns.stop] if mdns is not None else []
+    mdns = off_the_event_loop(lambda: start_mdns(sim))
+    stoppers: list[Callable[[], object]] = (
+        [lambda: off_the_event_loop(mdns.stop)] if mdns is not None else [])
     ssdp = start_ssdp(sim)
     if ssdp is not None:
         stoppers.append(ssdp)

@@ -1,20 +1,27 @@
 """The Textual application: which first screen, app-wide keys, and settings for slow links.
 
-Animations are off and nothing ticks on its own (no clock, no spinner, no blinking cursor): over
-SSH to a Raspberry Pi every repaint is bytes on a slow link, so the screen changes only when
-something happened.
+Without `--camera` the app opens on the discovery screen; choosing a camera there opens its files
+in the browser, and going back from the browser closes that camera's session and returns to
+discovery. Animations are off and nothing ticks on its own (no clock, no spinner, no blinking
+cursor): over SSH to a Raspberry Pi every repaint is bytes on a slow link, so the screen changes
+only when something happened.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from airnef_tui.app.camera_access import CameraAccess
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.discovery.scope import Scope
+from airnef_tui.discovery.sighting import CameraSighting
 from airnef_tui.tui.screens.browser import BrowserScreen
-from airnef_tui.tui.screens.no_camera import NoCameraScreen
+from airnef_tui.tui.screens.discovery import DiscoveryScreen
 
 
 class AirnefApp(App[int]):
@@ -27,20 +34,45 @@ class AirnefApp(App[int]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(self, access: CameraAccess | None = None, output_dir: Path | None = None, *,
-                 note: str = "") -> None:
-        """`access` None shows the no-camera screen; `note` is shown next to the camera's name
-        (e.g. that it is the demo's simulated camera)."""
+                 note: str = "", scope: Scope | None = None,
+                 seeds: Sequence[CameraSighting] = (),
+                 notes: dict[tuple[str, int], str] | None = None) -> None:
+        """`access` opens straight on that camera's files; without it the app starts on the
+        discovery screen, looking within `scope`, with `seeds` already in the list (the demo's
+        camera). `note` is shown next to the camera's name (e.g. that it is the demo's
+        simulated camera); `notes` gives such a note per address for cameras chosen later."""
         super().__init__()
         self.animation_level = "none"
         self.access = access
         self.output_dir = output_dir or Path.cwd()
         self.note = note
+        self.scope = scope or Scope()
+        self.seeds = list(seeds)
+        self.notes = dict(notes or {})
 
     def on_mount(self) -> None:
-        if self.access is None:
-            self.push_screen(NoCameraScreen())
-        else:
+        if self.access is not None:
             self.push_screen(BrowserScreen(self.access, self.output_dir, note=self.note))
+        else:
+            self.push_screen(DiscoveryScreen(self.scope, self.open_camera, seeds=self.seeds))
+
+    def open_camera(self, address: CameraAddress, sighting: CameraSighting | None) -> None:
+        """From the discovery screen: the browser on this camera, with a way back."""
+        self.access = CameraAccess(address)
+        note = self.notes.get((address.host, address.port), "")
+        self.push_screen(BrowserScreen(self.access, self.output_dir, note=note,
+                                       on_back=self.close_camera))
+
+    def close_camera(self) -> None:
+        """Back to discovery: the browser is gone, its camera session is closed behind it."""
+        access, self.access = self.access, None
+        self.pop_screen()
+        if access is not None:
+            self.shut_down(access)
+
+    @work(thread=True, group="close-camera", exit_on_error=False)
+    def shut_down(self, access: CameraAccess) -> None:
+        access.shutdown()  # a Nikon holds its session a second: not on the UI loop
 
     async def action_quit(self) -> None:
         """Quit at once; a download in flight stops between pieces and keeps its .part."""

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from airnef_tui.camera.address import CameraAddress
+from airnef_tui.discovery.sighting import DEMO, CameraSighting
 from airnef_tui.simulator import Simulator, SimulatorConfig
 
 DEMO_FILES = 40
@@ -27,10 +28,12 @@ INTERFACES_VARIABLE = "AIRNEF_TUI_INTERFACES"
 class DemoCamera:
     """Start with `start()`, end with `stop()` (or use as a context manager)."""
 
-    def __init__(self, *, files: int = DEMO_FILES, rate: float | None = DEMO_RATE) -> None:
+    def __init__(self, *, files: int = DEMO_FILES, rate: float | None = DEMO_RATE,
+                 output_dir: Path | None = None, advertise: bool = True) -> None:
         self.config = SimulatorConfig(host="127.0.0.1", port=0, profile="nikon", files=files,
-                                      rate=rate)
+                                      rate=rate, advertise=advertise)
         self.simulator: Simulator | None = None
+        self.chosen_output = output_dir  # -o: kept as given; else a fresh temporary folder
         self.output_dir: Path | None = None
         self.temporary_home: Path | None = None
         self._saved_environment: dict[str, str | None] = {}
@@ -42,7 +45,11 @@ class DemoCamera:
             self.temporary_home = Path(tempfile.mkdtemp(prefix="airnef-demo-home-"))
             os.environ[HOME_VARIABLE] = str(self.temporary_home)
         os.environ.setdefault(INTERFACES_VARIABLE, "127.0.0.1")
-        self.output_dir = Path(tempfile.mkdtemp(prefix="airnef-demo-"))
+        if self.chosen_output is not None:
+            self.chosen_output.mkdir(parents=True, exist_ok=True)
+            self.output_dir = self.chosen_output
+        else:
+            self.output_dir = Path(tempfile.mkdtemp(prefix="airnef-demo-"))
         quiet = logging.getLogger("airnef_tui.simulator")  # nothing may write over the screen
         quiet.addHandler(logging.NullHandler())
         quiet.propagate = False
@@ -53,6 +60,15 @@ class DemoCamera:
     def address(self) -> CameraAddress:
         assert self.simulator is not None, "start() the demo first"
         return CameraAddress(self.simulator.host, self.simulator.port)
+
+    @property
+    def sighting(self) -> CameraSighting:
+        """The demo camera as the discovery screen lists it before mDNS has answered."""
+        simulator = self.simulator
+        assert simulator is not None, "start() the demo first"
+        return CameraSighting(simulator.host, simulator.port, make="nikon",
+                              model=simulator.model, name="demo camera",
+                              sources=frozenset({DEMO}), confirmed=True)
 
     def stop(self) -> None:
         if self.simulator is not None:

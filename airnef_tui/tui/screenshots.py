@@ -21,9 +21,10 @@ from textual.pilot import Pilot
 from textual.widgets import ProgressBar, Select
 
 from airnef_tui.tui.app import AirnefApp
-from airnef_tui.app.camera_access import CameraAccess
+from airnef_tui.discovery.scope import Scope
 from airnef_tui.tui.demo import DEMO_NOTE, DemoCamera
 from airnef_tui.tui.screens.browser import BrowserScreen
+from airnef_tui.tui.screens.discovery import DiscoveryScreen
 from airnef_tui.tui.screens.transfer import TransferScreen
 from airnef_tui.tui.widgets.preview_pane import PreviewPane
 from airnef_tui.tui.widgets.spec_field import SpecField
@@ -48,15 +49,33 @@ async def take_screenshots(folder: Path, *, files: int = 40,
     folder.mkdir(parents=True, exist_ok=True)
     with DemoCamera(files=files, rate=rate) as demo:
         assert demo.output_dir is not None
-        access = CameraAccess(demo.address)
-        app = AirnefApp(access, demo.output_dir, note=DEMO_NOTE)
+        sighting = demo.sighting
+        app = AirnefApp(None, demo.output_dir, scope=Scope(("127.0.0.1",)), seeds=[sighting],
+                        notes={sighting.key: DEMO_NOTE})
         try:
             async with app.run_test(size=SIZE) as pilot:
-                written = await _drive(app, pilot, folder)
+                written = [await _discovery(app, pilot, folder)]
+                written += await _drive(app, pilot, folder)
         finally:
-            access.shutdown()
+            if app.access is not None:
+                app.access.shutdown()
             shutil.rmtree(demo.output_dir, ignore_errors=True)
     return written
+
+
+async def _discovery(app: AirnefApp, pilot: Pilot, folder: Path) -> Path:
+    """The first screen once mDNS has found the demo camera too; then Enter opens it."""
+    def listed() -> bool:
+        screen = app.screen
+        return isinstance(screen, DiscoveryScreen) and any(
+            "mdns" in sighting.sources for sighting in screen.shown)
+
+    await _until(pilot, listed, "the demo camera to be found over mDNS")
+    await pilot.pause(0.2)
+    discovery_svg = folder / "discovery.svg"
+    app.save_screenshot(str(discovery_svg))
+    await pilot.press("enter")
+    return discovery_svg
 
 
 async def _drive(app: AirnefApp, pilot: Pilot, folder: Path) -> list[Path]:

@@ -71,16 +71,20 @@ def test_a_file_deleted_on_the_camera_during_the_run_fails_alone(start_sim, tmp_
         assert (tmp_path / "out" / name).read_bytes() == data[name]
 
 
-def test_auto_address_is_refused_without_a_name_lookup(monkeypatch, capsys):
-    """airnef's `--ipaddress auto` (discovery) must not become a DNS query for a host 'auto'."""
+def test_auto_is_discovery_never_a_name_lookup(monkeypatch, capsys, tmp_path):
+    """airnef's `--ipaddress auto` means: find the camera. It must never become a DNS query for a
+    host called 'auto'; with nothing on the (loopback) network it ends with exit 3 and help."""
     import socket
 
-    def no_lookup(*args, **kwargs):
-        raise AssertionError("a name lookup was attempted")
+    real = socket.getaddrinfo
 
-    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
-    assert main(["list", "auto"]) == 2
-    from airnef_tui.airnefcmd import main as airnefcmd
-    assert airnefcmd(["--ipaddress", "auto", "--outputdir", "x"]) == 2
-    errors = capsys.readouterr().err.strip().splitlines()
-    assert all("is not available yet" in line for line in errors[-2:]) and len(errors) >= 2
+    def no_lookup_of_auto(host, *args, **kwargs):
+        assert str(host).lower() != "auto", "a name lookup of 'auto' was attempted"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup_of_auto)
+    assert main(["list", "auto", "--auto-timeout", "1"]) == 3
+    assert main(["get", "auto", "-o", str(tmp_path / "x"), "--auto-timeout", "1"]) == 3
+    errors = capsys.readouterr().err
+    assert errors.count("no camera found within 1 s") == 2
+    assert "Send to Computer" in errors  # the per-make help

@@ -12,7 +12,6 @@ from airnef_tui.rename.preview import PreviewModel
 from airnef_tui.tui.app import AirnefApp
 from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.tui.screens.browser import BrowserScreen
-from airnef_tui.tui.screens.no_camera import NoCameraScreen
 from airnef_tui.tui.screens.transfer import TransferScreen
 from airnef_tui.tui.widgets.preview_list import PreviewList
 from airnef_tui.tui.widgets.spec_field import SpecField
@@ -221,16 +220,3 @@ async def test_an_unreachable_camera_is_explained_with_what_to_do(output_dir):
                 pilot, "#load-status")
     finally:
         access.shutdown()
-
-
-async def test_without_a_camera_the_app_says_discovery_is_not_built_and_how_to_start():
-    async with AirnefApp().run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, NoCameraScreen)
-        text = static_text(pilot, "#no-camera")
-        assert "not built yet" in text
-        assert "airnef-tui --camera HOST[:PORT]" in text
-        assert "airnef-tui --demo" in text
-        await pilot.press("ctrl+q")
-    assert pilot.app.return_code == 0
-

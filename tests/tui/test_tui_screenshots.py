@@ -14,9 +14,12 @@ def svg_text(path) -> str:
     return " ".join(" ".join(html.unescape(word).split()) for word in words)
 
 
-async def test_the_screenshot_script_captures_the_browser_and_a_transfer(tmp_path):
-    browser, transfer = await take_screenshots(tmp_path, files=14, rate=None)
-    assert (browser.name, transfer.name) == ("browser.svg", "transfer.svg")
+async def test_the_screenshot_script_captures_discovery_the_browser_and_a_transfer(tmp_path):
+    discovery, browser, transfer = await take_screenshots(tmp_path, files=14, rate=None)
+    assert (discovery.name, browser.name, transfer.name) == (
+        "discovery.svg", "browser.svg", "transfer.svg")
+    found = svg_text(discovery)
+    assert "demo camera" in found and "mdns" in found and "1 camera found" in found
     shown = svg_text(browser)
     assert "Camera file" in shown and "DSC_0001.JPG" in shown and "✓" in shown
     assert "@capturedate@-@capturetime@-@filename@" in shown

@@ -47,7 +47,7 @@ class Tmux:
 
 
 @pytest.mark.tmux
-def test_the_demo_lists_downloads_and_quits_in_a_real_terminal(tmp_path, isolated_home):
+def test_the_demo_finds_lists_downloads_and_quits_in_a_real_terminal(tmp_path, isolated_home):
     tmux = Tmux(f"airnef-test-{os.getpid()}")
     command = " ".join([
         "env", f"AIRNEF_TUI_HOME={shlex.quote(str(isolated_home))}",
@@ -62,6 +62,9 @@ def test_the_demo_lists_downloads_and_quits_in_a_real_terminal(tmp_path, isolate
                  "set-option", "-g", "window-size", "manual", ";",
                  "set-option", "-t", "demo", "remain-on-exit", "on", ";",
                  "resize-window", "-t", "demo", "-x", "120", "-y", "36")
+        first = tmux.wait_for(r"demo camera", timeout=10)  # the discovery screen comes first
+        assert "Nikon" in first and "127.0.0.1:" in first
+        tmux.keys("Enter")
         tmux.wait_for(r"DSC_0001\.JPG", timeout=10)
         tmux.keys("Space")
         tmux.wait_for(r"1 of 40 selected", timeout=5)

@@ -9,6 +9,7 @@ card, tab moves between the list and the spec fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -33,11 +34,15 @@ class BrowserScreen(Screen):
     BINDINGS = [
         Binding("d", "download", "Download"),
         Binding("r", "reload", "Re-read card"),
+        Binding("escape", "back", "Cameras"),
     ]
 
-    def __init__(self, access: CameraAccess, output_dir: Path, *, note: str = "") -> None:
+    def __init__(self, access: CameraAccess, output_dir: Path, *, note: str = "",
+                 on_back: Callable[[], None] | None = None) -> None:
+        """`on_back`, when the browser was opened from the discovery screen, goes back there."""
         super().__init__()
         self.access = access
+        self.on_back = on_back
         self.output_dir = output_dir
         self.note = note  # e.g. "Demo, simulated camera", shown before the camera's name
         self.catalogue: Catalogue | None = None
@@ -59,6 +64,15 @@ class BrowserScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(FileList).display = False
         self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.on_back is not None
+        return True
+
+    def action_back(self) -> None:
+        if self.on_back is not None:
+            self.on_back()
 
     # -- listing the card ------------------------------------------------------------------------
 
