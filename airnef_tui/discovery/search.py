@@ -31,7 +31,7 @@ SOURCES = {
     "sweep": "airnef_tui.discovery.sweep:SweepSource",
     "known": "airnef_tui.discovery.known:KnownSource",
 }
-SETTLE_SECONDS = 1.0  # after the first camera, how long to wait for a second one
+SETTLE_SECONDS = 2.0  # after the first camera, how long to wait for a second one
 
 
 def make_source(name: str) -> Source:
