@@ -31,10 +31,10 @@ BIG = 4_000_000  # object bytes: a download long enough to be caught in the midd
 class Run:
     """`python -m airnef_tui ARGS` with stdout and stderr read as they come."""
 
-    def __init__(self, *argv: str, home: Path) -> None:
+    def __init__(self, *argv: str, home: Path, module: str = "airnef_tui") -> None:
         env = {"AIRNEF_TUI_HOME": str(home), "PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "airnef_tui", *argv], stdout=subprocess.PIPE,
+            [sys.executable, "-m", module, *argv], stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL)
         self.out: list[str] = []
         self.err: list[str] = []
@@ -235,3 +235,15 @@ def test_the_stall_rule_is_checked_on_listing_too(start_sim, tmp_path):
     assert "a stalled link" in run.stderr
     assert any(op == OpCode.GET_OBJECT_INFO or op == OpCode.GET_OBJECT_HANDLES
                for op in sim.stats.operations)
+
+
+@pytest.mark.parametrize("signum", SIGNALS)
+def test_airnefcmd_is_stopped_as_promptly(start_sim, tmp_path, signum):
+    """airnef's command line runs the same engine: the same prompt stop, airnef-tui's 130."""
+    sim = start_sim(dirs=[big_card(tmp_path)], rate=400_000)
+    out = tmp_path / "out"
+    run = Run("--ipaddress", f"127.0.0.1:{sim.port}", "--outputdir", str(out),
+              home=tmp_path / "home", module="airnef_tui.airnefcmd")
+    run.wait_for(lambda: parts(out) and parts(out)[0].stat().st_size > 100_000, "the download")
+    code, took = run.interrupt(signum)
+    assert_interrupted(run, code, took)
