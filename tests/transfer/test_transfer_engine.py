@@ -89,14 +89,17 @@ def test_history_hears_of_each_file_only_once_it_is_on_disk(make_rig):
 
 
 def test_the_observer_hears_the_run_in_order(make_rig):
+    """A file lands while the next one is fetched, so its end is told after the next one's start
+    (and before the start of the one after: one file is landing at most)."""
     rig = make_rig()
     summary = rig.run()
 
     assert outline(rig.events) == [
         ("run", 3, TOTAL),
-        ("start", 1, 0), ("end", 1, "downloaded"),
-        ("start", 2, 0), ("end", 2, "downloaded"),
-        ("start", 3, 0), ("end", 3, "downloaded"),
+        ("start", 1, 0),
+        ("start", 2, 0), ("end", 1, "downloaded"),
+        ("start", 3, 0), ("end", 2, "downloaded"),
+        ("end", 3, "downloaded"),
         ("done",),
     ]
     assert rig.events[-1] == RunFinished(summary)
@@ -308,8 +311,9 @@ def test_cancel_mid_file_keeps_the_part_and_raises_run_cancelled(make_rig):
 
 
 def test_cancel_between_files_stops_before_the_next(make_rig):
+    """Cancelled once the first file's last byte is in: it still lands and is recorded."""
     rig = make_rig()
-    cancel_at(rig, lambda e: isinstance(e, FileFinished) and e.index == 1)
+    cancel_at(rig, lambda e: isinstance(e, FileProgress) and e.index == 1 and e.done == e.size)
 
     with pytest.raises(RunCancelled):
         rig.run()
@@ -317,6 +321,7 @@ def test_cancel_between_files_stops_before_the_next(make_rig):
     assert (rig.out / "A001.JPG").read_bytes() == rig.card[JPG]
     assert sorted(p.name for p in rig.out.iterdir()) == ["A001.JPG"]
     assert rig.reads(NEF) == []
+    assert list(rig.recorded()) == [JPG]
     assert rig.events[-1].summary.downloaded == 1
 
 
@@ -375,7 +380,7 @@ def test_a_file_deleted_on_the_camera_fails_alone_and_leaves_nothing(make_rig):
     rig = make_rig()
 
     def delete_the_nef_after_the_first_file(event):
-        if isinstance(event, FileFinished) and event.index == 1:
+        if isinstance(event, FileProgress) and event.index == 1 and event.done == event.size:
             rig.sim.remove_object(rig.object(NEF).handle)
 
     rig.hooks.append(delete_the_nef_after_the_first_file)

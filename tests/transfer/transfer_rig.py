@@ -22,7 +22,9 @@ from airnef_tui.transfer.engine import Engine, EngineOptions
 from airnef_tui.transfer.events import (
     FileFinished, FileProgress, FileStarted, Reconnecting, RunFinished, RunStarted, Summary,
 )
+from airnef_tui.transfer import landing
 from airnef_tui.transfer.history import CameraKey, History
+from airnef_tui.transfer.lander import LandFunction
 from airnef_tui.transfer.link import CameraLink
 from airnef_tui.transfer.plan import CameraIdentity, Naming, PlannedFile, plan_transfer
 from airnef_tui.transfer.resume import ResumeLedger
@@ -149,9 +151,11 @@ class Rig:
         return plan_transfer(files, self.camera, naming, downloaded_at=DOWNLOADED_AT,
                              already_downloaded=lambda f: earlier.get(f.path))
 
-    def engine(self, *, thumbnails: str | None = None) -> Engine:
+    def engine(self, *, thumbnails: str | None = None, land: LandFunction | None = None
+               ) -> Engine:
         """An Engine whose on_downloaded records the file in the real history, and notes what
-        was on disk at `final` at that moment."""
+        was on disk at `final` at that moment. `land` replaces landing.land (the engine's seam:
+        it runs on the lander's thread)."""
         camera, key = self.camera, self.camera_key
 
         def on_downloaded(planned: PlannedFile, final: Path) -> None:
@@ -160,13 +164,13 @@ class Rig:
 
         return Engine(self.link, self.ledger,
                       EngineOptions(str(camera), camera.key, thumbnails),
-                      self.observe, on_downloaded=on_downloaded)
+                      self.observe, on_downloaded=on_downloaded, land=land or landing.land)
 
     def run(self, plan: list[PlannedFile] | None = None, *,
-            thumbnails: str | None = None) -> Summary:
+            thumbnails: str | None = None, land: LandFunction | None = None) -> Summary:
         """One run of a fresh Engine over `plan` (by default the plan `get` would make)."""
         plan = self.plan(thumbnails=thumbnails) if plan is None else plan
-        return self.engine(thumbnails=thumbnails).run(plan)
+        return self.engine(thumbnails=thumbnails, land=land).run(plan)
 
     def recorded(self) -> dict[str, str]:
         """{camera path: target} of every history row."""
