@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -60,6 +59,8 @@ class ExecHook:
             return
         facts = dataclasses.replace(facts, local_filename=final.name, output_dir=str(final.parent))
         argv = [spec.render(facts).text for spec in self.argv]
+        import subprocess  # here, not at the top: ~2 ms of every get's start-up
+
         try:
             process = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
         except OSError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, TextIO
 
@@ -10,6 +9,8 @@ from airnef_tui.transfer.events import Event, FileFinished, RunFinished
 
 
 def emit(obj: dict[str, Any], stream: TextIO | None = None) -> None:
+    import json  # here, not at the top: ~1 ms of start-up `get` without --json never uses
+
     stream = stream or sys.stdout
     stream.write(json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")) + "\n")
     stream.flush()
