@@ -30,6 +30,7 @@ SOURCES = {
     "ssdp": "airnef_tui.discovery.ssdp:SsdpSource",
     "sweep": "airnef_tui.discovery.sweep:SweepSource",
     "known": "airnef_tui.discovery.known:KnownSource",
+    "fuji-autosave": "airnef_tui.discovery.fuji_autosave:FujiAutosaveSource",
 }
 SETTLE_SECONDS = 2.0  # after the first camera, how long to wait for a second one
 
