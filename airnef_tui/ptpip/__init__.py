@@ -33,3 +33,24 @@ __all__ = [
     "StartData", "StorageInfo", "VendorExtension", "code_name", "data_header", "decode", "encode",
     "format_ptp_datetime", "parse_ptp_datetime",
 ]
+
+# Fujifilm's transport (TCP 55740): the 82-byte Init, then USB-style containers (fuji*.py).
+from airnef_tui.ptpip.fuji import (  # noqa: E402
+    FUJI_BUSY, FUJI_HANG_UP, FUJI_INIT_LENGTH, FUJI_INIT_VERSION, FUJI_PORT, FujiCommand,
+    FujiContainer, FujiContainerType, FujiData, FujiDataHeader, FujiDataPiece, FujiEvent,
+    FujiHangUp, FujiInitRequest, FujiResponse, decode_container, decode_fuji_handshake,
+    decode_fuji_init, encode_container, encode_fuji_init, fuji_data_header,
+)
+from airnef_tui.ptpip.fuji_framer import FujiFramer, FujiHandshake  # noqa: E402
+from airnef_tui.ptpip.fuji_transaction import (  # noqa: E402
+    FUJI_DATA_OUT_OPERATIONS, FujiInitiator, FujiResponder, is_fuji_out_of_band,
+)
+
+__all__ += [
+    "FUJI_BUSY", "FUJI_DATA_OUT_OPERATIONS", "FUJI_HANG_UP", "FUJI_INIT_LENGTH",
+    "FUJI_INIT_VERSION", "FUJI_PORT", "FujiCommand", "FujiContainer", "FujiContainerType",
+    "FujiData", "FujiDataHeader", "FujiDataPiece", "FujiEvent", "FujiFramer", "FujiHandshake",
+    "FujiHangUp", "FujiInitRequest", "FujiInitiator", "FujiResponder", "FujiResponse",
+    "decode_container", "decode_fuji_handshake", "decode_fuji_init", "encode_container",
+    "encode_fuji_init", "fuji_data_header", "is_fuji_out_of_band",
+]
