@@ -9,7 +9,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from airnef_tui.ptpip import DeviceInfo, OpCode, ResponseCode
+from airnef_tui.ptpip import FUJI_PORT, DeviceInfo, OpCode, ResponseCode
 
 #: The standard PTP DateTime device property: a PTP date string, the camera's local time.
 PROP_DATE_TIME = 0x5011
@@ -19,6 +19,34 @@ CANON_EOS_PROP_CAMERA_TIME = 0xD17C
 SONY_SDIO_PARAM = 0x4
 #: The 0x9280 payload that puts a Sony to sleep: u32 x 4 {0, 5, 0, 0}, then bytes {2, 0, 0x30}.
 SONY_SLEEP_PAYLOAD = struct.pack("<4I", 0, 5, 0, 0) + bytes((2, 0, 0x30))
+
+# Fujifilm's phone-mode ("view all") session over its own transport on TCP 55740 (ptpip.md
+# section 5; names as in petabyt/fudge). Property values travel as little-endian integers.
+#: u16 count, then count x {u16 property, u32 value}: what changed since the last poll.
+FUJI_PROP_EVENTS = 0xD212
+#: How many images the camera offers; the handles are 1 ... count.
+FUJI_PROP_OBJECT_COUNT = 0xD222
+#: 1 before GetObjectInfo/GetPartialObject, or sizes and data are a ~100 KB preview's; 0 after.
+FUJI_PROP_FULL_SIZE = 0xD227
+#: The camera's state: 0 waiting (for OK on the camera), 1 pushes the images picked on it,
+#: 2 full access, 3 PC AutoSave, 6 remote.
+FUJI_PROP_CAMERA_STATE = 0xDF00
+#: The client's state, set once the camera is ready: 2 view all, 1 pushed images.
+FUJI_PROP_CLIENT_STATE = 0xDF01
+FUJI_PROP_IMAGE_GET_VERSION = 0xDF21
+FUJI_PROP_GET_OBJECT_VERSION = 0xDF22  # read, then written back to say we speak it
+FUJI_PROP_REMOTE_VERSION = 0xDF24
+FUJI_PROP_REMOTE_GET_OBJECT_VERSION = 0xDF25
+FUJI_CAMERA_WAITING = 0
+FUJI_CAMERA_PUSHES = 1
+FUJI_CAMERA_FULL_ACCESS = 2
+FUJI_CLIENT_VIEW_ALL = 2
+FUJI_CLIENT_PUSHED = 1
+#: What a Fujifilm that says nothing of itself (an X-T4's empty DeviceInfo) is called.
+FUJI_MANUFACTURER = "FUJIFILM"
+FUJI_FALLBACK_MODEL = "X series"
+#: Names a user may give for the make (`--make fuji`).
+FUJI_MAKE_NAMES = frozenset({"fuji", "fujifilm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +77,9 @@ class Vendor:
     # Nikon (D7200, J5): a session closed sooner than `camera.session.MIN_SESSION_SECONDS` after
     # it opened leaves the camera unable to answer the next Init: such a session is held open.
     needs_min_session: bool = False
+    # Fujifilm: its own transport (the 82-byte Init, then USB-style containers) on this port,
+    # instead of PTP/IP's two sockets on 15740. None: PTP/IP.
+    own_transport_port: int | None = None
 
     def partial64_op(self, info: DeviceInfo | None) -> int | None:
         """The op for offsets at or beyond 4 GiB, or None: then only a whole GetObject reaches them."""
@@ -81,9 +112,16 @@ NIKON = Vendor(
 )
 CANON = Vendor("canon", dates_with_tenths=True, clock_op=OpCode.CANON_EOS_SET_DEVICE_PROP_VALUE)
 SONY = Vendor("sony", sleep_payload=SONY_SLEEP_PAYLOAD, one_session_per_entry=True)
-FUJIFILM = Vendor("fujifilm")
+# Fujifilm: no 64-bit partial read is known over Wi-Fi (an X-T4 advertises nothing at all), so
+# none is guessed; the session keeps itself alive by polling its event property.
+FUJIFILM = Vendor("fujifilm", partial64_ops=(), own_transport_port=FUJI_PORT)
 
 _BY_MANUFACTURER = (("NIKON", NIKON), ("CANON", CANON), ("SONY", SONY), ("FUJIFILM", FUJIFILM))
+
+
+def is_fujifilm_make(make: str | None) -> bool:
+    """True for `fuji` or `fujifilm` in any case: the make a user names to choose that transport."""
+    return make is not None and make.strip().lower() in FUJI_MAKE_NAMES
 
 
 def vendor_for(manufacturer: str) -> Vendor:

@@ -20,7 +20,7 @@ from airnef_tui.camera.catalogue import CameraFile, Prefetch, list_files
 from airnef_tui.camera.errors import CameraError
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.headless.listing_progress import ListingProgress
-from airnef_tui.headless.options import UsageError, file_filter
+from airnef_tui.headless.options import UsageError, chosen_make, file_filter
 from airnef_tui.discovery.scope import Scope, scope_from
 from airnef_tui.rename import SpecError, compile_optional
 from airnef_tui.state.identity import parse_guid
@@ -65,7 +65,10 @@ def settings_from(args: argparse.Namespace, output_dir: Path) -> JobSettings:
         stall_bytes=args.stall_bytes, stall_seconds=args.stall_seconds,
         chunk_size=args.chunk_size, guid=guid, host_name=args.host_name,
         retries=getattr(args, "retries", DEFAULTS.retries),
-        retry_delay=getattr(args, "retry_delay", DEFAULTS.retry_delay))
+        retry_delay=getattr(args, "retry_delay", DEFAULTS.retry_delay),
+        make=chosen_make(args),
+        pairing_timeout=getattr(args, "pairing_timeout", DEFAULTS.pairing_timeout),
+        note=_say)
     return JobSettings(address, file_filter(args), naming, connection, scope, args.auto_timeout)
 
 
@@ -96,6 +99,11 @@ def list_with_progress(session: CameraSession, *,
         return list_files(session, on_skip=_warn_skipped, prefetch=prefetch, progress=progress)
     finally:
         progress.done()
+
+
+def _say(message: str) -> None:
+    """What the user should know while the camera is being reached (a pairing to confirm)."""
+    print(f"airnef-tui: {message}", file=sys.stderr)
 
 
 def _warn_skipped(handle: int, error: CameraError) -> None:

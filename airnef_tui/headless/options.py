@@ -17,6 +17,7 @@ from airnef_tui.transfer.filters import NO_EXTENSION, ORDER_CHOICES, SLOT_CHOICE
 IF_EXISTS_CHOICES = ("uniquename", "skip", "overwrite", "exit")
 HISTORY_CHOICES = ("skip", "ignore", "clear")
 TRANSFER_LIST_CHOICES = ("use", "require", "ignore")  # see app.listing.choose_files
+MAKE_CHOICES = ("auto", "fuji", "fujifilm")
 _SIZE = re.compile(r"(\d+)\s*([kKmM]i?[bB]?)?")
 
 
@@ -83,6 +84,20 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                             "Sony MAC aa:bb:cc:dd:ee:ff); default: this installation's own")
     group.add_argument("--host-name", metavar="NAME",
                        help="name shown on the camera's screen (default: this machine's name)")
+    group.add_argument("--make", choices=MAKE_CHOICES, default="auto", type=str.lower,
+                       help="fuji: a Fujifilm X-series camera, over its own Wi-Fi protocol (port "
+                            "55740 unless the address gives one); auto: PTP/IP, or Fujifilm's "
+                            "protocol when the address's port is 55740 (default auto)")
+    group.add_argument("--pairing-timeout", type=positive_float,
+                       default=DEFAULTS.pairing_timeout, metavar="S",
+                       help="Fujifilm: seconds to press OK on the camera when it asks to connect "
+                            f"(default {DEFAULTS.pairing_timeout:g})")
+
+
+def chosen_make(args: argparse.Namespace) -> str | None:
+    """`--make` as `ConnectionOptions.make`: None for auto (the address's port decides)."""
+    make = getattr(args, "make", "auto")
+    return None if make == "auto" else "fujifilm"
 
 
 def add_selection_options(parser: argparse.ArgumentParser) -> None:
