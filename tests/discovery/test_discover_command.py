@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,12 +20,17 @@ from airnef_tui.exitcodes import ExitCode
 REPO = Path(__file__).resolve().parents[2]
 
 
-def airnef(*argv: str, home: Path, timeout: float = 30) -> subprocess.Popen:
+def airnef(*argv: str, home: Path, isolated: bool = False) -> subprocess.Popen:
+    """`python -m airnef_tui ARGV`; `isolated` runs it in a network namespace of its own (just a
+    loopback), where no other program on this machine can answer, when this user may make one."""
     env = {**os.environ, "AIRNEF_TUI_HOME": str(home), "PYTHONPATH": str(REPO),
            "AIRNEF_TUI_INTERFACES": "127.0.0.1"}
-    return subprocess.Popen([sys.executable, "-m", "airnef_tui", *argv], text=True, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "airnef_tui", *argv]
+    if isolated and os.geteuid() == 0 and shutil.which("unshare") and shutil.which("ip"):
+        command = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+                   *command]
+    return subprocess.Popen(command, text=True, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
 
 
 def records(text: str) -> list[dict]:
@@ -70,7 +76,7 @@ def test_discover_notices_a_camera_that_leaves(start_sim, tmp_path):
 
 
 def test_nothing_found_is_exit_3_with_what_to_do(tmp_path):
-    process = airnef("discover", "--timeout", "1", home=tmp_path)
+    process = airnef("discover", "--timeout", "1", home=tmp_path, isolated=True)
     out, err = process.communicate(timeout=20)
     assert process.returncode == ExitCode.UNREACHABLE
     assert "no camera found" in err and "Send to Computer" in err and "Traceback" not in err
