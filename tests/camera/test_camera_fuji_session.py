@@ -276,3 +276,18 @@ def test_the_camera_hanging_up_mid_session_is_a_lost_connection(fuji_to):
             with pytest.raises(ConnectionLost, match="hung up"):
                 session.keep_alive()
             assert session.hung_up and not session.connected
+
+
+def test_the_event_list_is_read_strictly():
+    from airnef_tui.camera.fuji_setup import parse_event_list, prop_int
+    from airnef_tui.ptpip import ProtocolError
+
+    listed = bytes.fromhex("0200" "00df" "02000000" "22d2" "03000000" "ff")  # trailing byte ok
+    assert parse_event_list(listed) == {0xDF00: 2, 0xD222: 3}
+    assert parse_event_list(b"\x00\x00") == {}
+    for short in (b"", b"\x01\x00", bytes.fromhex("0200" "00df" "02000000")):
+        with pytest.raises(ProtocolError):
+            parse_event_list(short)
+    assert prop_int(b"\x02\x00") == 2 and prop_int(b"\x0a\x00\x02\x00") == 0x2000A
+    with pytest.raises(ProtocolError):
+        prop_int(b"\x01\x02\x03")
