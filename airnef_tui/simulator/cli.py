@@ -17,6 +17,7 @@ from pathlib import Path
 
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.ptpip.codes import DEFAULT_PORT
+from airnef_tui.ptpip.fuji import FUJI_PORT
 from airnef_tui.simulator.config import SimulatorConfig, parse_byte_count, parse_guid
 from airnef_tui.simulator.faults import DEFAULT_DRIP_INTERVAL
 from airnef_tui.simulator.profiles import PROFILES
@@ -28,9 +29,9 @@ PROG = "airnef-tui simulate"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+    parser.add_argument("--port", type=int, default=None,
                         help="TCP port for both connections; 0 picks a free one "
-                             "(default: %(default)s)")
+                             f"(default: {DEFAULT_PORT}; {FUJI_PORT} for --profile fuji)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="generic",
                         help="camera brand and its behaviour (default: %(default)s)")
     parser.add_argument("--dir", dest="dirs", action="append", type=Path, default=[],
@@ -44,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-probe-reply", action="store_true",
                         help="never answer the event socket's Probe Request (some Canon bodies)")
     parser.add_argument("--transfer-list", nargs="+", default=[], metavar="NAME",
-                        help="Nikon: files picked for transfer in the camera's menu")
+                        help="Nikon: files picked for transfer in the camera's menu; "
+                             "fuji with --fuji-pushed: the images the camera pushes")
     parser.add_argument("--drop-after-bytes", metavar="N",
                         help="once, close the connection mid-packet after N bytes of object data")
     parser.add_argument("--stall-after-bytes", metavar="N",
@@ -68,9 +70,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="NAME",
                         help="this file's data stops half way through the size it reports "
                              "(repeatable)")
+    _add_fuji_arguments(parser)
     parser.add_argument("--advertise", action="store_true",
                         help="announce the camera on the --host interface, as real ones do: "
                              "mDNS _ptp._tcp (and SSDP)")
+
+
+def _add_fuji_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fuji-pairing-wait", metavar="S",
+                        help="fuji: a new host waits S seconds for the user to press OK on the "
+                             "camera (camera state 0xDF00 reads 0 until then; default: 0)")
+    parser.add_argument("--fuji-pushed", action="store_true",
+                        help="fuji: the camera pushes the selected images (camera state 1): "
+                             "handle 1 is the next one, hang-up when none are left")
+    parser.add_argument("--fuji-busy-inits", type=int, default=0, metavar="N",
+                        help="fuji: answer the first N Inits with Init Fail 0x2019 (busy)")
+    parser.add_argument("--fuji-empty-deviceinfo", action="store_true",
+                        help="fuji: GetDeviceInfo returns no data, as an X-T4 does")
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
@@ -79,10 +95,15 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         return None if text is None else parse_byte_count(text)
 
     config = SimulatorConfig(
-        host=args.host, port=args.port, profile=args.profile, dirs=list(args.dirs),
+        host=args.host, profile=args.profile, dirs=list(args.dirs),
+        port=args.port if args.port is not None else _default_port(args.profile),
         files=args.files, model=args.model, serial=args.serial,
         paired_guid=parse_guid(args.paired_guid) if args.paired_guid else None,
         no_probe_reply=args.no_probe_reply, transfer_list=list(args.transfer_list),
+        fuji_pairing_wait=(0.0 if args.fuji_pairing_wait is None
+                           else _number(args.fuji_pairing_wait, "a number of seconds")),
+        fuji_pushed=args.fuji_pushed, fuji_busy_inits=args.fuji_busy_inits,
+        fuji_empty_deviceinfo=args.fuji_empty_deviceinfo,
         drop_after_bytes=byte_count(args.drop_after_bytes),
         stall_after_bytes=byte_count(args.stall_after_bytes),
         drip_after_bytes=byte_count(args.drip_after_bytes),
@@ -95,6 +116,11 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     )
     config.validate()
     return config
+
+
+def _default_port(profile: str) -> int:
+    """A Fujifilm body listens on 55740, every other one on PTP/IP's 15740."""
+    return FUJI_PORT if PROFILES[profile].transport == "fuji" else DEFAULT_PORT
 
 
 def _number(text: str, what: str) -> float:

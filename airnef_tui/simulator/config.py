@@ -43,6 +43,14 @@ class SimulatorConfig:
     # reads past the real half answer OK with no data (a firmware bug, or a file still being
     # written), which a client must fail for that file alone.
     short_objects: list[str] = field(default_factory=list)
+    # The fuji profile (simulator/fuji_*.py): seconds a new host waits until the user "presses OK"
+    # (camera state 0xDF00 reads 0 until then), pushed-images mode (camera state 1, handle 1 the
+    # next image, hang-up when none are left), Init Fail 0x2019 (busy) to the first N Inits, and
+    # the X-T4's empty DeviceInfo.
+    fuji_pairing_wait: float = 0.0
+    fuji_pushed: bool = False
+    fuji_busy_inits: int = 0
+    fuji_empty_deviceinfo: bool = False
     sony_single_session: bool = True  # Sony's one session per run; tests may lift it
     events: bool = True  # False: announce nothing (no ObjectAdded, Nikon's GetEvent stays empty)
     clock_settable: bool = True  # False: setting the clock is refused (AccessDenied)
@@ -65,6 +73,7 @@ class SimulatorConfig:
                 raise ValueError(f"not a folder: {folder}")
         if self.paired_guid is not None and len(self.paired_guid) != GUID_SIZE:
             raise ValueError(f"a GUID is {GUID_SIZE} bytes, got {len(self.paired_guid)}")
+        self._validate_fuji()
         for name, value in (("drop_after_bytes", self.drop_after_bytes),
                             ("stall_after_bytes", self.stall_after_bytes),
                             ("drip_after_bytes", self.drip_after_bytes),
@@ -77,6 +86,16 @@ class SimulatorConfig:
             raise ValueError("the rate must be a positive number of bytes per second")
         if self.latency_ms < 0:
             raise ValueError("the latency cannot be negative")
+
+    def _validate_fuji(self) -> None:
+        if not (self.fuji_pairing_wait >= 0 and math.isfinite(self.fuji_pairing_wait)):
+            raise ValueError("the Fujifilm pairing wait must be 0 or a number of seconds")
+        if self.fuji_busy_inits < 0:
+            raise ValueError("the number of busy Fujifilm Inits cannot be negative")
+        used = (self.fuji_pairing_wait or self.fuji_pushed or self.fuji_busy_inits
+                or self.fuji_empty_deviceinfo)
+        if used and PROFILES[self.profile].transport != "fuji":
+            raise ValueError("the Fujifilm options need the fuji profile")
 
 
 def parse_guid(text: str) -> bytes:

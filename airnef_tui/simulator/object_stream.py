@@ -5,7 +5,9 @@ written after each packet's header. This is also where the fault plan acts, beca
 object bytes and must fire in the middle of a packet: a dropped, stalled or dripping link, and the
 rate cap. A drip is enacted here, not by the session: the phase goes on, one byte at a time.
 The packet layout is the profile's (`data_phase.plan_packets`); the headers, and the check that
-the phase adds up, come from the transaction machine.
+the phase adds up, come from the transaction machine. The Fujifilm session frames its one data
+container itself and streams the payload through `open_reader` and `send_payload`, so its faults
+are these same ones.
 """
 
 from __future__ import annotations
@@ -51,25 +53,35 @@ class ObjectStreamer:
 
         FaultInjected when the fault plan fires; LinkClosed when the host went away.
         """
-        obj = part.obj
         with ExitStack() as stack:
-            try:
-                reader = stack.enter_context(obj.reader())
-            except OSError as exc:
-                log.info("%s: cannot read %s: %s", self.label, obj.camera_path, exc)
+            reader = self.open_reader(part, stack)
+            if reader is None:
                 self.link.send(responder.respond(ResponseCode.GENERAL_ERROR))
                 return
-            self.camera.stats.record_read(ObjectRead(part.opcode, obj.handle, part.offset,
-                                                     part.count))
             self.link.send(responder.start_data(part.count))
             position = part.offset
             for kind, length in plan_packets(part.count, self.camera.profile.layout):
                 self.link.send_bytes(responder.data_header(kind, length))
-                self._send_payload(reader, position, length)
+                self.send_payload(reader, position, length)
                 position += length
         self.link.send(responder.respond(code, params))
 
-    def _send_payload(self, reader: Reader, position: int, length: int) -> None:
+    def open_reader(self, part: ObjectSlice, stack: ExitStack) -> Reader | None:
+        """The object's reader, kept open by `stack`, with the read recorded in the stats; None
+        (logged) when its source cannot be read. Each transport frames the reply around it."""
+        obj = part.obj
+        try:
+            reader = stack.enter_context(obj.reader())
+        except OSError as exc:
+            log.info("%s: cannot read %s: %s", self.label, obj.camera_path, exc)
+            return None
+        self.camera.stats.record_read(ObjectRead(part.opcode, obj.handle, part.offset,
+                                                 part.count))
+        return reader
+
+    def send_payload(self, reader: Reader, position: int, length: int) -> None:
+        """`length` object bytes from `position`, after a header the caller sent: the fault plan
+        acts here (FaultInjected mid-payload, the drip, the rate cap), whatever the transport."""
         faults = self.camera.faults
         end = position + length
         while position < end:

@@ -81,6 +81,9 @@ class Profile:
     vendor_extension_version: int = 100
     device_properties: tuple[int, ...] = (PROP_BATTERY_LEVEL, PROP_DATE_TIME)
     image_formats: tuple[int, ...] = field(default=(ObjectFormat.EXIF_JPEG,))
+    # "ptpip": two PTP/IP sockets (session.py); "fuji": Fujifilm's one socket of containers
+    # (fuji_session.py), whose phone-mode session answers from its own operation list.
+    transport: str = "ptpip"
 
     @property
     def operations(self) -> tuple[int, ...]:
@@ -152,6 +155,22 @@ PROFILES: dict[str, Profile] = {
         single_session=True,
         object_added_event=EventCode.SONY_OBJECT_ADDED,
         image_formats=(ObjectFormat.EXIF_JPEG, 0xB101),
+    ),
+    # Fujifilm X-series in phone mode (TCP 55740): the transport and session are fuji_*.py; only
+    # the identity, the card style and the DeviceInfo fields come from here (docs/ptpip.md sec. 5).
+    "fuji": Profile(
+        name="fuji",
+        vendor_extension_id=VendorExtension.FUJI,
+        vendor_extension_desc="",
+        manufacturer="FUJIFILM",
+        model="X-T4",
+        serial="5AB31234",
+        device_version="1.60",
+        layout=DataLayout(piece=1024 * 1024),  # unused: one data container carries everything
+        card_style=CardStyle("_FUJI", "DSCF", "RAF", ObjectFormat.UNDEFINED),
+        partial_64_opcode=OpCode.GET_PARTIAL_OBJECT,  # none: 32-bit GetPartialObject only
+        image_formats=(ObjectFormat.EXIF_JPEG, ObjectFormat.UNDEFINED),
+        transport="fuji",
     ),
 }
 

@@ -28,6 +28,8 @@ from airnef_tui.simulator.context import CameraContext, CameraIdentity, Connecti
 from airnef_tui.simulator.device_props import DeviceProperties
 from airnef_tui.simulator.event_channel import EventChannel
 from airnef_tui.simulator.faults import FaultPlan
+from airnef_tui.simulator.fuji_camera import FujiCamera
+from airnef_tui.simulator.fuji_session import FujiSession
 from airnef_tui.simulator.link import Link, LinkClosed
 from airnef_tui.simulator.profiles import get_profile
 from airnef_tui.simulator.session import CommandSession
@@ -64,6 +66,7 @@ class Simulator:
             paired_guid=self.config.paired_guid,
             zero_mac_guids_only=self.profile.zero_mac_guids_only)
         self.transfer_list = TransferList.from_names(self.card, self.config.transfer_list)
+        self.fuji = self._fuji_camera()  # the fuji profile's body-wide state, else None
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._links: set[Link] = set()
@@ -159,6 +162,16 @@ class Simulator:
         """Sleep that ends early when the simulator stops; True when it is stopping."""
         return self._stop.wait(seconds)
 
+    def _fuji_camera(self) -> FujiCamera | None:
+        if self.profile.transport != "fuji":
+            return None
+        config = self.config
+        return FujiCamera(self.card, self.profile.manufacturer, self.model,
+                          pairing_wait=config.fuji_pairing_wait, pushed=config.fuji_pushed,
+                          busy_inits=config.fuji_busy_inits,
+                          empty_device_info=config.fuji_empty_deviceinfo,
+                          pushed_handles=self.transfer_list.handles())
+
     # -- connections ----------------------------------------------------------------------------
 
     def _accept_loop(self) -> None:
@@ -195,6 +208,9 @@ class Simulator:
 
     def _serve_connection(self, link: Link) -> None:
         try:
+            if self.fuji is not None:  # Fujifilm: one socket, its own Init, then containers
+                FujiSession(self.context, self.fuji, link).run()
+                return
             first = link.receive()
             if isinstance(first, InitCommandRequest):
                 CommandSession(self.context, link).run(first)

@@ -149,7 +149,8 @@ def test_what_each_simulated_profile_announces_reads_back(profile):
     p = PROFILES[profile]
     instance, txt = advertisement(p.name, p.manufacturer, p.model, p.serial)
     assert len(instance.encode()) <= 63
-    expected_make = {"nikon": "nikon", "canon": "canon", "sony": "sony", "generic": ""}[profile]
+    expected_make = {"nikon": "nikon", "canon": "canon", "sony": "sony", "generic": "",
+                     "fuji": "fujifilm"}[profile]
     assert identify(PTP_SERVICE, instance, txt) == (expected_make, p.model)
 
 

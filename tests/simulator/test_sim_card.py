@@ -150,7 +150,7 @@ def test_add_object_goes_to_the_current_folder_or_a_named_one(tmp_path):
 
 
 def test_config_errors_are_value_errors_with_a_clear_message(tmp_path):
-    for options, words in [({"profile": "fuji"}, "unknown profile"),
+    for options, words in [({"profile": "olympus"}, "unknown profile"),
                            ({"paired_guid": b"short"}, "16 bytes"),
                            ({"dirs": [tmp_path / "missing"]}, "not a folder"),
                            ({"rate": 0}, "rate"), ({"model": "M" * 300}, "254")]:
