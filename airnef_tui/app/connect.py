@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from airnef_tui.camera.address import CameraAddress
 from airnef_tui.camera.channel import StallRule
-from airnef_tui.camera.fuji_session import FujiSession
 from airnef_tui.camera.fuji_setup import PAIRING_TIMEOUT
 from airnef_tui.camera.session import CameraSession
 from airnef_tui.camera.vendors import FUJIFILM, is_fujifilm_make
@@ -68,6 +67,8 @@ def open_session(address: CameraAddress, options: ConnectionOptions = DEFAULTS,
     address gives PTP/IP's port, i.e. none)."""
     stall = StallRule(options.stall_bytes, options.stall_seconds)
     if uses_fujifilm_transport(address, options):
+        from airnef_tui.camera.fuji_session import FujiSession  # a few ms: only when asked for
+
         port = FUJIFILM.own_transport_port if address.port == DEFAULT_PORT else address.port
         session: CameraSession = FujiSession(
             address.host, port, guid=options.guid, name=options.host_name,
