@@ -32,13 +32,13 @@ async def test_the_cards_files_appear_with_size_and_capture_time(start_camera, m
         browser = await browser_with_files(pilot)
         files = file_list(pilot)
         expected = card_files(sim)
-        assert files.option_count == len(expected)
+        assert files.row_count == len(expected)
         for index, obj in enumerate(expected):
-            prompt = str(files.get_option_at_index(index).prompt)
-            assert obj.camera_path in prompt
-            assert size(obj.size) in prompt
-            assert obj.captured.strftime("%Y-%m-%d %H:%M:%S") in prompt
-            assert "✓" not in prompt
+            row = files.row_text(index)
+            assert obj.camera_path in row
+            assert size(obj.size) in row
+            assert obj.captured.strftime("%Y-%m-%d %H:%M:%S") in row
+            assert "✓" not in row
         assert "D7200" in static_text(pilot, "#camera-line")
         assert "6 files" in static_text(pilot, "#camera-line")
         assert browser.focused is files

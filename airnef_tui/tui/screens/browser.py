@@ -2,9 +2,11 @@
 
 The card is listed in a thread worker (on a real camera that is one request per file over Wi-Fi,
 seconds to minutes); until it arrives the screen says what it is waiting for, and a failure is
-shown with what to do, never as a traceback. Keys: space toggles a file, `a` all, `n` none, `d`
-downloads the selection (refused, with the reason, while a spec has an error), `r` re-reads the
-card, tab moves between the list and the spec fields.
+shown with what to do, never as a traceback. Keys: `d` downloads the selection (refused, with the
+reason, while a spec has an error), `r` re-reads the card, tab moves between the list and the spec
+fields; the picking keys (space, a, n, i, v, /, s, h, f, e, t, …) belong to the file list, whose
+docstring lists them all, so they type letters in the spec fields. The line above the list says
+how it is sorted, filtered and grouped; the line below, what is selected.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, SelectionList, Static
+from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from airnef_tui.camera.errors import CameraError, Interrupted
@@ -26,7 +28,7 @@ from airnef_tui.app.units import size
 from airnef_tui.app.camera_access import CameraAccess, Catalogue
 from airnef_tui.tui.messages import CatalogueFailed, CatalogueLoaded, HistoryRefreshed
 from airnef_tui.tui.screens.transfer import TransferResult, TransferScreen
-from airnef_tui.tui.widgets.file_list import FileList, header_text
+from airnef_tui.tui.widgets.file_list import FileList
 from airnef_tui.tui.widgets.preview_pane import NotReady, PreviewPane
 
 
@@ -109,8 +111,7 @@ class BrowserScreen(Screen):
         catalogue = self.catalogue = message.catalogue
         file_list = self.query_one(FileList)
         file_list.show_files(catalogue.files, catalogue.earlier, keep)
-        file_list.highlighted = 0 if catalogue.files else None
-        self.query_one("#file-header", Static).update(header_text(file_list.path_width))
+        self._update_file_header()
         status = self.query_one("#load-status", Static)
         if catalogue.files:
             status.display = False
@@ -169,10 +170,21 @@ class BrowserScreen(Screen):
 
     # -- selection -------------------------------------------------------------------------------
 
-    @on(SelectionList.SelectedChanged, "#files")
-    def _selection_changed(self) -> None:
+    @on(FileList.SelectedChanged, "#files")
+    def _selection_changed(self, message: FileList.SelectedChanged) -> None:
+        """Once per burst of keys: a message whose version is behind the list's is followed by
+        the one for the latest change, so only that one re-sorts 10,000 indexes."""
+        if message.version != message.file_list.selection_version:
+            return
         self.query_one(PreviewPane).set_selection(self.query_one(FileList).selected_indexes)
         self._update_selection_status()
+
+    @on(FileList.ViewChanged, "#files")
+    def _update_file_header(self) -> None:
+        self._update_selection_status()  # range mode is said there
+        file_list = self.query_one(FileList)
+        summary = file_list.summary()
+        self.query_one("#file-header", Static).update(summary[:1].upper() + summary[1:])
 
     def _update_selection_status(self) -> None:
         catalogue = self.catalogue
@@ -180,10 +192,18 @@ class BrowserScreen(Screen):
         if catalogue is None:
             status.update("")
             return
-        chosen = self.query_one(FileList).selected_indexes
+        file_list = self.query_one(FileList)
+        chosen = file_list.picker.selected
         total = sum(catalogue.files[i].size for i in chosen)
-        status.update(f"{len(chosen)} of {len(catalogue.files)} selected, {size(total)} "
-                      "· space toggles")
+        unseen = len(chosen.difference(file_list.picker.view.shown))
+        text = f"{len(chosen)} of {len(catalogue.files)} selected, {size(total)}"
+        if unseen:
+            text += f" ({unseen} not shown)"
+        if file_list.picker.visual is not None:
+            text += " · range mode: move to extend, v ends"
+        else:
+            text += " · space toggles"
+        status.update(text)
 
     # -- downloading -----------------------------------------------------------------------------
 
@@ -195,8 +215,12 @@ class BrowserScreen(Screen):
         if self.catalogue is None or self.loading:
             self.notify("The camera's files are not listed yet.", severity="warning")
             return
+        pane = self.query_one(PreviewPane)
+        chosen = self.query_one(FileList).selected_indexes
+        if pane.selection != chosen:  # keys just before `d` may not have reached the pane yet
+            pane.set_selection(chosen)
         try:
-            request = self.query_one(PreviewPane).download_request()
+            request = pane.download_request()
         except NotReady as reason:
             self.app.bell()
             self.notify(str(reason), severity="error")
@@ -225,8 +249,7 @@ class BrowserScreen(Screen):
         catalogue.counters = message.history.counters
         file_list = self.query_one(FileList)
         file_list.mark_downloaded(catalogue.files, catalogue.earlier)
-        for index in newly:  # what is done leaves the selection; failures stay for a retry
-            file_list.deselect(index)
+        file_list.deselect(newly)  # what is done leaves the selection; failures stay for a retry
         self.query_one(PreviewPane).history_changed()
         self._update_camera_line()
         self._update_selection_status()

@@ -1,0 +1,204 @@
+"""What the TUI costs in a real terminal: launch to first frame, listing a 10k card, and bytes and
+settle time per key, at 80×24 and 120×40 (issue 10, items 1 and 3).
+
+The app runs inside tmux (its own server socket, nothing shared with the user's), connected to a
+simulated Nikon of 10,000 files served by `airnef-tui simulate` on 127.0.0.1. tmux `pipe-pane`
+copies everything the app writes to a file: those are the bytes an SSH session carries. Keys
+go in with `send-keys`, paced: after each key the script waits until the pane has been quiet for
+QUIET seconds; the key's bytes are what was written meanwhile, its settle time the moment of the
+last write after the key was sent. Per key and size the median and the worst are printed.
+
+    launch      shell exec → the first frame on screen (capture-pane polled every 10 ms)
+    listed      launch → "0 of 10000 selected" (the card listed; first run cold, then from the
+                object-info cache of the first run's home)
+    Down        cursor one row down (goal: < 50 ms and < 1 KB)
+    PageDown    one page down (every row changes: about one screen of text)
+    space       tick the row under the cursor (few files selected)
+    space 10k   untick/tick with 10,000 selected (the rename preview follows the selection)
+    spec key    a letter typed in the name spec with 10,000 selected (goal: < 50 ms; includes
+                the preview's 80 ms typing debounce)
+
+Run: .venv/bin/python benchmarks/tui.py [--files 10000] [--repeat 10]
+Not a test: the figures depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+QUIET = 0.25  # a pane silent this long has settled (the UI animates nothing)
+SIZES = ((80, 24), (120, 40))
+
+
+class Tmux:
+    """One tmux server on its own socket, holding one session, `bench`."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str, check: bool = True) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, check=check, timeout=20).stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "bench", check=False)
+
+    def wait_for(self, text: str, timeout: float, poll: float = 0.01) -> float:
+        """Seconds (monotonic) at which `text` was first seen on screen ("" = anything)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if (text in screen) if text else screen.strip():
+                return time.monotonic()
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{text!r} did not appear in {timeout} s:\n{self.screen()}")
+            time.sleep(poll)
+
+
+@dataclass
+class KeyCost:
+    name: str
+    nbytes: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # until settled
+    firsts: list[float] = field(default_factory=list)  # until the first byte
+
+    def line(self) -> str:
+        if not self.nbytes:
+            return f"{self.name:<10} -"
+        first = statistics.median(self.firsts) * 1000
+        settled = statistics.median(self.seconds) * 1000
+        return (f"{self.name:<10} {statistics.median(self.nbytes):>7,.0f} B "
+                f"(max {max(self.nbytes):>6,})  first byte {first:>3.0f} ms  "
+                f"settled {settled:>4.0f} ms (max {max(self.seconds) * 1000:>4.0f})  "
+                f"n={len(self.nbytes)}")
+
+
+def settle(pipe: Path, start: int, sent_at: float) -> tuple[int, float, float]:
+    """Bytes written since the pipe held `start` bytes, until the pane stays quiet for QUIET
+    seconds; how long after `sent_at` the first and the last of them came."""
+    size, first, last = pipe.stat().st_size, 0.0, sent_at
+    if size != start:
+        first = last = time.monotonic()
+    while time.monotonic() - last < QUIET:
+        time.sleep(0.002)
+        now_size = pipe.stat().st_size
+        if now_size != size:
+            size, last = now_size, time.monotonic()
+            first = first or last
+    return size - start, (first or sent_at) - sent_at, last - sent_at
+
+
+def quiet(pipe: Path) -> None:
+    settle(pipe, pipe.stat().st_size, time.monotonic())
+
+
+def send(tmux: Tmux, pipe: Path, key: str) -> tuple[int, float, float]:
+    """One key: (bytes the app wrote for it, seconds to the first byte, seconds to settle)."""
+    before = pipe.stat().st_size
+    sent = time.monotonic()
+    tmux.run("send-keys", "-t", "bench", key)
+    return settle(pipe, before, sent)
+
+
+def press(tmux: Tmux, pipe: Path, cost: KeyCost, key: str, times: int) -> None:
+    quiet(pipe)
+    for _ in range(times):
+        nbytes, first, seconds = send(tmux, pipe, key)
+        cost.nbytes.append(nbytes)
+        cost.firsts.append(first)
+        cost.seconds.append(seconds)
+
+
+def start_simulator(files: int) -> tuple[subprocess.Popen, int]:
+    argv = [sys.executable, "-m", "airnef_tui", "simulate", "--host", HOST, "--port", "0",
+            "--files", str(files), "--profile", "nikon"]
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, cwd=REPO)
+    ready, _, _ = select.select([process.stdout], [], [], 30)
+    line = process.stdout.readline().strip() if ready else ""
+    if not line.startswith("listening on "):
+        process.kill()
+        raise SystemExit(f"the simulator did not start: {line!r}")
+    return process, int(line.rpartition(":")[2])
+
+
+def launch(tmux: Tmux, size: tuple[int, int], port: int, home: Path, work: Path
+           ) -> tuple[Path, float, float]:
+    """Start the app in a fresh session; (pipe file, launch→first frame, launch→listed)."""
+    width, height = size
+    pipe = work / f"pane-{width}x{height}-{time.monotonic_ns()}.bytes"
+    started = work / "started"
+    app = " ".join(shlex.quote(part) for part in [
+        "env", f"AIRNEF_TUI_HOME={home}", "TERM=xterm-256color", sys.executable, "-m",
+        "airnef_tui", "--camera", f"{HOST}:{port}", "-o", str(work / "out")])
+    # The shell notes when it hands over to Python; the pipe is attached while it waits.
+    command = f"sleep 0.3; date +%s.%N > {shlex.quote(str(started))}; exec {app}"
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(width),
+             "-y", str(height), "-c", str(REPO), f"sh -c {shlex.quote(command)}", ";",
+             "set-option", "-g", "window-size", "manual", ";",
+             "resize-window", "-t", "bench", "-x", str(width), "-y", str(height))
+    tmux.run("pipe-pane", "-o", "-t", "bench", f"cat >> {shlex.quote(str(pipe))}")
+    first = tmux.wait_for("", timeout=30)
+    listed = tmux.wait_for(" selected", timeout=120)
+    began = float(started.read_text()) - time.time() + time.monotonic()
+    return pipe, first - began, listed - began
+
+
+def measure(tmux: Tmux, size: tuple[int, int], port: int, home: Path, work: Path,
+            repeat: int) -> tuple[float, float, list[KeyCost]]:
+    pipe, first, listed = launch(tmux, size, port, home, work)
+    costs = [KeyCost(name) for name in ("Down", "PageDown", "space", "space 10k", "spec key")]
+    down, page, space, space_all, spec = costs
+    press(tmux, pipe, down, "Down", repeat)
+    press(tmux, pipe, page, "PageDown", max(repeat // 2, 1))
+    press(tmux, pipe, space, "Space", repeat)
+    send(tmux, pipe, "a")  # everything selected
+    press(tmux, pipe, space_all, "Space", repeat)
+    send(tmux, pipe, "Tab")  # to the name spec
+    press(tmux, pipe, spec, "x", repeat)
+    tmux.run("send-keys", "-t", "bench", "C-q")
+    time.sleep(0.5)
+    tmux.run("kill-session", "-t", "bench", check=False)
+    return first, listed, costs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    simulator, port = start_simulator(args.files)
+    tmux = Tmux(f"airnef-bench-{os.getpid()}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="airnef-tui-bench-") as folder:
+            work = Path(folder)
+            home = work / "home"
+            print(f"a simulated Nikon with {args.files:,} files; keys paced, "
+                  f"settled after {QUIET * 1000:.0f} ms of quiet")
+            for number, size in enumerate(SIZES):
+                first, listed, costs = measure(tmux, size, port, home, work, args.repeat)
+                cache = "cold object-info cache" if number == 0 else "from the cache"
+                print(f"\n{size[0]}×{size[1]}: first frame {first * 1000:.0f} ms; "
+                      f"card listed {listed:.2f} s ({cache})")
+                for cost in costs:
+                    print("  " + cost.line())
+    finally:
+        tmux.run("kill-server", check=False)
+        simulator.terminate()
+        simulator.wait(10)
+
+
+if __name__ == "__main__":
+    main()
