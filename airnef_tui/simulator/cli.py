@@ -74,6 +74,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--advertise", action="store_true",
                         help="announce the camera on the --host interface, as real ones do: "
                              "mDNS _ptp._tcp (and SSDP)")
+    parser.add_argument("--shoot-every", metavar="S",
+                        help="take a new photo every S seconds, announced with ObjectAdded "
+                             "(for watching: get --watch, the TUI's w)")
+    parser.add_argument("--dir-poll", metavar="S",
+                        help="seconds between looks for files added to the --dir folders while "
+                             "running, served as new shots (default: 0.5; 0: never)")
 
 
 def _add_fuji_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,6 +119,9 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
                                 else _whole(args.drip_replies_after_ops)),
         rate=byte_count(args.rate), latency_ms=args.latency, hostile_names=args.hostile_names,
         short_objects=list(args.short_objects), advertise=args.advertise,
+        dir_poll=0.5 if args.dir_poll is None else _number(args.dir_poll, "a number of seconds"),
+        shoot_every=(None if args.shoot_every is None
+                     else _number(args.shoot_every, "a number of seconds")),
     )
     config.validate()
     return config

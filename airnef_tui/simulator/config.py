@@ -56,6 +56,10 @@ class SimulatorConfig:
     clock_settable: bool = True  # False: setting the clock is refused (AccessDenied)
     # announce the camera (mDNS `_ptp._tcp`, and SSDP where provided) on the host's interface
     advertise: bool = False
+    # the live card (simulator/live_card.py): seconds between looks for new files in `dirs`
+    # (0: never), and a generated photo every `shoot_every` seconds (None: never)
+    dir_poll: float = 0.5
+    shoot_every: float | None = None
 
     def validate(self) -> None:
         if self.profile not in PROFILES:
@@ -86,6 +90,11 @@ class SimulatorConfig:
             raise ValueError("the rate must be a positive number of bytes per second")
         if self.latency_ms < 0:
             raise ValueError("the latency cannot be negative")
+        if not (self.dir_poll >= 0 and math.isfinite(self.dir_poll)):
+            raise ValueError("the folder poll interval must be 0 (never) or a number of seconds")
+        if self.shoot_every is not None and not (self.shoot_every > 0
+                                                 and math.isfinite(self.shoot_every)):
+            raise ValueError("--shoot-every must be a positive number of seconds")
 
     def _validate_fuji(self) -> None:
         if not (self.fuji_pairing_wait >= 0 and math.isfinite(self.fuji_pairing_wait)):

@@ -35,6 +35,7 @@ from airnef_tui.simulator.profiles import get_profile
 from airnef_tui.simulator.session import CommandSession
 from airnef_tui.simulator.stats import SimulatorStats
 from airnef_tui.simulator.transfer_list import TransferList
+from airnef_tui.simulator.virtual_file import VirtualFile
 
 log = logging.getLogger("airnef_tui.simulator")
 
@@ -76,6 +77,7 @@ class Simulator:
         self._wake_writer: socket.socket | None = None
         self._acceptor: threading.Thread | None = None
         self._advertising = None  # advertise.Advertising while announced (config.advertise)
+        self._live_card: threading.Thread | None = None  # live_card.py: new files and shots
         self.context = self._connection_context()
 
     def _connection_context(self) -> CameraContext:
@@ -113,6 +115,8 @@ class Simulator:
         if self.config.advertise:
             from airnef_tui.simulator.advertise import start_advertising
             self._advertising = start_advertising(self)
+        from airnef_tui.simulator.live_card import start_live_card
+        self._live_card = start_live_card(self)
         return self
 
     def stop(self) -> None:
@@ -129,6 +133,8 @@ class Simulator:
                 pass
         if self._acceptor is not None:
             self._acceptor.join(JOIN_TIMEOUT)
+        if self._live_card is not None:
+            self._live_card.join(JOIN_TIMEOUT)
         with self._lock:
             links, threads = list(self._links), list(self._threads)
         for link in links:
@@ -249,20 +255,21 @@ class Simulator:
         for session in self.connections.sessions():
             session.push_event(code, param)
 
-    def add_object(self, name: str, data: bytes | Path, folder: str | None = None,
+    def add_object(self, name: str, data: bytes | Path | VirtualFile, folder: str | None = None,
                    captured: datetime | None = None, storage_id: int = SLOT_1) -> CardObject:
         """A new shot: add a file to the card and announce it with ObjectAdded.
 
-        `folder` is a folder's camera_path (e.g. "DCIM/100NCD72"); by default the folder of the
-        card's last file, as a camera keeps writing to its current folder.
+        `folder` is a folder's camera_path (e.g. "DCIM/100NCD72"), "" for the card's root; by
+        default the folder of the card's last file, as a camera keeps writing to its current folder.
+        `data` may be a VirtualFile (simulator/jpeg.py's generated photos), read in pieces.
         """
-        parent = 0
-        if folder is not None:
+        parent = 0  # the root, for folder ""
+        if folder:
             found = self.card.find(folder, storage_id)
             if found is None or not found.is_folder:
                 raise ValueError(f"no folder {folder!r} on the card")
             parent = found.handle
-        else:
+        elif folder is None:
             files = [o for o in self.card.files() if o.storage_id == storage_id]
             parent = files[-1].parent if files else 0
         size = data.stat().st_size if isinstance(data, Path) else len(data)
