@@ -6,7 +6,9 @@ Wi-Fi); a session that died while the browser sat idle is reopened by the link o
 lock keeps the two kinds of work from ever driving the session at the same time, because a
 session is not thread-safe. Nothing here touches textual: these are blocking calls, made from
 `@work(thread=True)` workers, that return plain values or raise the camera and transfer errors.
-The card is listed through the object-info cache, as `list` and `get` list it.
+The card is listed through the object-info cache, as `list` and `get` list it. A download may go
+on watching for new shots (`download_and_watch`), holding the session until watching is turned
+off or the run is cancelled: `busy` tells the browser that the camera is taken meanwhile.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from airnef_tui.app.connect import DEFAULTS, ConnectionOptions, camera_identity,
 from airnef_tui.app.connect import session_opener
 from airnef_tui.app.download import download_files, run_timestamp
 from airnef_tui.app.listing import list_card
+from airnef_tui.app.picked_run import RunControls, download_then_watch
 from airnef_tui.app.records import DownloadRecords
+from airnef_tui.app.tracked_sessions import TrackedSessions
 from airnef_tui.camera.address import CameraAddress
 from airnef_tui.camera.catalogue import CameraFile
 from airnef_tui.camera.errors import CameraError, ConnectionLost, Interrupted
+from airnef_tui.camera.session import CameraSession
 from airnef_tui.state.db import open_database
-from airnef_tui.transfer.events import Event, Observer, Summary
+from airnef_tui.transfer.events import Event, Observer, Reconnecting, Summary
 from airnef_tui.transfer.filters import FileFilter
 from airnef_tui.transfer.plan import CameraIdentity, Counters, Naming
 
@@ -54,6 +59,12 @@ class Catalogue:
         return len({file.slot for file in self.files})
 
 
+@dataclass(frozen=True, slots=True)
+class Reconnected:
+    """The link has a new session after `Reconnecting`: a countdown on screen can end even when
+    no file follows at once (a watching run that sits idle)."""
+
+
 @dataclass(frozen=True)
 class HistoryView:
     """The history's answers for a catalogue's files, re-read after a download."""
@@ -72,13 +83,32 @@ class CameraAccess:
         self.cancel = threading.Event()
         self._lock = threading.Lock()
         self._observer: Observer | None = None
-        self.link = camera_link(session_opener(address, options, self.cancel), options,
-                                self._forward, self.cancel)
+        self._reconnecting = False
+        self._open_session = session_opener(address, options, self.cancel)
+        # The watcher must know when the link opened a new session (handles may be renumbered).
+        self.sessions = TrackedSessions(self._opened)
+        self.link = camera_link(self.sessions, options, self._forward, self.cancel)
 
-    def _forward(self, event: Event) -> None:
+    @property
+    def busy(self) -> bool:
+        """A listing or a download holds the session now (a watching download holds it for as
+        long as it watches): work started meanwhile waits for it."""
+        return self._lock.locked()
+
+    def _forward(self, event: Event | Reconnected) -> None:
         """The link reports reconnections; they belong to whichever download is running."""
+        if isinstance(event, Reconnecting):
+            self._reconnecting = True
         if self._observer is not None:
             self._observer(event)
+
+    def _opened(self) -> CameraSession:
+        """A session, and `Reconnected` when it ends a reconnection the observer was told of."""
+        session = self._open_session()
+        if self._reconnecting:
+            self._reconnecting = False
+            self._forward(Reconnected())
+        return session
 
     def load_catalogue(self) -> Catalogue:
         """Connect if needed, list the card, and look every file up in the history.
@@ -125,16 +155,34 @@ class CameraAccess:
             conn.close()
 
     def download(self, camera: CameraIdentity, files: Sequence[CameraFile], naming: Naming,
-                 observer: Observer) -> Summary:
-        """Download `files` as `get` would (history skips, numbering, resume); raises what
-        `Engine.run` raises, `RunCancelled` once `cancel` is set. The caller clears `cancel`
-        before starting, on the UI thread, so a cancel pressed at once is never lost."""
+                 observer: Observer, *, use_history: bool = True) -> Summary:
+        """Download `files` as `get` would (history skips unless `use_history` is False,
+        numbering, resume); raises what `Engine.run` raises, `RunCancelled` once `cancel` is set.
+        The caller clears `cancel` before starting, on the UI thread, so a cancel pressed at once
+        is never lost."""
         with self._lock:
             self._observer = observer
             conn = open_database()
             try:
                 naming.output_dir.mkdir(parents=True, exist_ok=True)
-                return download_files(self.link, conn, camera, files, naming, observer)
+                return download_files(self.link, conn, camera, files, naming, observer,
+                                      use_history=use_history)
+            finally:
+                self._observer = None
+                conn.close()
+
+    def download_and_watch(self, camera: CameraIdentity, files: Sequence[CameraFile],
+                           controls: RunControls, observer: Observer) -> Summary:
+        """`files`, then new shots for as long as `controls.watch` is on (see
+        `picked_run.download_then_watch`), reported as one run. Raises as `download` does; a
+        cancel ends the watching at once, turning watching off ends it after the batch in hand."""
+        with self._lock:
+            self._observer = observer
+            conn = open_database()
+            try:
+                controls.naming.output_dir.mkdir(parents=True, exist_ok=True)
+                return download_then_watch(self.link, self.sessions, conn, camera, files,
+                                           controls, observer, file_filter=BROWSER_FILTER)
             finally:
                 self._observer = None
                 conn.close()

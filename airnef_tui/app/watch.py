@@ -10,7 +10,9 @@ it announces new shots, the card is looked at too; once it has, a look is made o
 
 New files go through the same filters, history, naming and engine as the normal pass (the
 `download` callable is `get`'s), with @dlnum@ counting on. The watcher ends only by an exception:
-RunCancelled (Ctrl-C, SIGTERM), or the connection lost beyond `CameraLink`'s retries.
+RunCancelled (Ctrl-C, SIGTERM, the TUI's cancel), the connection lost beyond `CameraLink`'s retries,
+or WatchStopped when its `stop` event is set (the TUI's `w` turning watching off: the batch in
+hand finishes first, as the person asked to stop looking, not to abandon a file).
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ Note = Callable[[str], None]
 _log = logging.getLogger("airnef_tui.app.watch")
 
 
+class WatchStopped(Exception):
+    """Watching was turned off (the `stop` event of `watch_for_new_files`): not an error."""
+
+
 def run_realtime(mode: str, poll: float, *, link: CameraLink, sessions: TrackedSessions,
                  finder: NewFileFinder, first_prefetch: Prefetch | None,
                  choose: Callable[[list[CameraFile]], list[CameraFile]], download: Download,
@@ -60,15 +66,26 @@ def run_realtime(mode: str, poll: float, *, link: CameraLink, sessions: TrackedS
         if mode == "afternormal":
             normal = download(choose(everything), run)
             note(f"normal pass done: {summary_line(normal)}")
-        run.watching()
-        download_new = functools.partial(_download_batch, run=run, download=download,
-                                         finder=finder, sessions=sessions)
-        Watcher(link, sessions, finder, download_new, poll=poll,
-                on_first_look=lambda: note(
-                    f"watching the camera for new files (looking every {poll:g} s unless it "
-                    "announces them); Ctrl-C or SIGTERM stops")).run()
+        watch_for_new_files(run, link=link, sessions=sessions, finder=finder, download=download,
+                            poll=poll, on_first_look=lambda: note(
+                                f"watching the camera for new files (looking every {poll:g} s "
+                                "unless it announces them); Ctrl-C or SIGTERM stops"))
     finally:
         run.finish()
+
+
+def watch_for_new_files(run: ContinuedRun, *, link: CameraLink, sessions: TrackedSessions,
+                        finder: NewFileFinder, download: Download, poll: float,
+                        on_first_look: Callable[[], None] = lambda: None,
+                        stop: threading.Event | None = None) -> NoReturn:
+    """New shots, batch after batch, reported through `run` as one run; `get --watch` and the
+    TUI's watch mode both come here, so both look, poll and reconnect alike. Ends only by an
+    exception: RunCancelled, the link lost, or WatchStopped once `stop` is set."""
+    run.watching()
+    download_new = functools.partial(_download_batch, run=run, download=download,
+                                     finder=finder, sessions=sessions)
+    Watcher(link, sessions, finder, download_new, poll=poll, on_first_look=on_first_look,
+            stop=stop).run()
 
 
 def _download_batch(files: list[CameraFile], run: ContinuedRun, download: Download,
@@ -86,7 +103,8 @@ class Watcher:
     def __init__(self, link: CameraLink, sessions: TrackedSessions, finder: NewFileFinder,
                  download: Callable[[list[CameraFile]], None], *, poll: float,
                  on_first_look: Callable[[], None] = lambda: None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 stop: threading.Event | None = None) -> None:
         self.link = link
         self.sessions = sessions
         self.finder = finder
@@ -95,6 +113,7 @@ class Watcher:
         self.on_first_look = on_first_look  # from then on, anything new is reported
         self.clock = clock
         self.cancel: threading.Event = link.cancel
+        self.stop = stop  # set: end with WatchStopped at the next wait (never mid-batch)
         self._generation = -1
         self._announces = False  # the camera has announced a new shot on this session
         self._polls = 0
@@ -168,12 +187,14 @@ class Watcher:
 
     def _wait(self, session: CameraSession, deadline: float) -> list[Event]:
         """Events that arrive before `deadline` (returning at the first); RunCancelled when
-        the user stops the run."""
+        the user stops the run, WatchStopped when watching was turned off."""
         events_queue = session.events
         events: list[Event] = []
         while True:
             if self.cancel.is_set():
                 raise RunCancelled()
+            if self.stop is not None and self.stop.is_set():
+                raise WatchStopped()
             try:
                 while True:
                     events.append(events_queue.get_nowait())

@@ -1,12 +1,17 @@
-"""Downloading from the browser: bytes on disk, the transfer screen's report, cancel, back."""
+"""Downloading from the browser: bytes on disk, the transfer screen's report (header, time left,
+summary counts, the log's end, a reconnection countdown), cancel, download again, `b` back."""
 
 from __future__ import annotations
 
 from textual.widgets import Input, ProgressBar, RichLog
 
-from airnef_tui.tui.messages import TransferOutcome
+from airnef_tui.app.camera_access import CameraAccess
+from airnef_tui.app.connect import ConnectionOptions
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.tui.app import AirnefApp
+from airnef_tui.tui.messages import TransferOutcome, TransferStatus
 from airnef_tui.tui.screens.browser import BrowserScreen
-from airnef_tui.tui.screens.transfer import TransferScreen
+from airnef_tui.tui.screens.transfer import TransferScreen, running_transfer
 from tui_pilot import (
     SIZE, browser_with_files, file_list, finished_transfer, preview_pane, static_text,
     type_spec, wait_until,
@@ -29,13 +34,16 @@ async def test_d_downloads_the_selection_byte_for_byte(start_camera, make_app, o
         for file in chosen:
             assert (output_dir / file.name).read_bytes() == sim.card.find(file.path).content()
         summary = static_text(pilot, "#summary")
-        assert summary.startswith("Done: 3 downloaded, 0 failed; ")
+        assert summary.startswith("Done: 3 downloaded, 0 failed, 0 skipped, 0 not attempted; ")
         assert "Press Enter or Escape to go back" in summary
         lines = log_lines(transfer)
         assert [line.split()[1] for line in lines] == [f.path for f in chosen]
         assert all(line.startswith("✓ ") for line in lines)
         assert transfer.query_one("#overall", ProgressBar).percentage == 1.0
         assert transfer.ended.outcome is TransferOutcome.COMPLETED
+        overall = static_text(pilot, "#overall-label")
+        assert overall.startswith("Overall: 3.2 MB in ") and overall.endswith(" · finished")
+        assert static_text(pilot, "#transfer-title").startswith("Done: 3 of 3 files downloaded\n")
 
 
 async def test_a_renamed_download_lands_where_the_preview_said(start_camera, make_app,
@@ -81,7 +89,7 @@ async def test_back_in_the_browser_downloaded_files_are_ticked_and_skipped_next_
         assert sum(line.startswith("– ") and "already downloaded" in line
                    for line in lines) == 2
         assert static_text(pilot, "#summary").startswith(
-            "Done: 2 downloaded, 2 skipped as already downloaded, 0 failed")
+            "Done: 2 downloaded, 0 failed, 2 skipped (already downloaded), 0 not attempted")
         assert len(list(output_dir.iterdir())) == 4
 
 
@@ -146,7 +154,7 @@ async def test_a_dropped_connection_is_shown_and_the_file_continues(start_camera
         lines = log_lines(transfer)
         assert any(line.startswith("↻ Connection lost") and "attempt 1 of 3" in line
                    for line in lines)
-        assert static_text(pilot, "#summary").startswith("Done: 2 downloaded, 0 failed")
+        assert static_text(pilot, "#summary").startswith("Done: 2 downloaded, 0 failed, 0 skipped")
         for file in browser.catalogue.files:
             assert (output_dir / file.name).read_bytes() == sim.card.find(file.path).content()
 
@@ -164,8 +172,10 @@ async def test_an_output_folder_that_cannot_be_made_stops_with_the_reason(
 
         assert transfer.ended.outcome is TransferOutcome.STOPPED
         summary = static_text(pilot, "#summary")
-        assert summary.startswith("Stopped: 0 downloaded")
+        assert summary.startswith("Stopped: 0 downloaded, 0 failed, 0 skipped, 2 not attempted")
         assert f"cannot create {blocker / 'photos'}" in summary
+        assert static_text(pilot, "#overall-label") == "Overall: nothing fetched · stopped"
+        assert static_text(pilot, "#transfer-title").startswith("Stopped: 0 of 2 files")
 
 
 async def test_ctrl_q_during_a_download_quits_at_once(start_camera, make_app, output_dir):
@@ -180,3 +190,223 @@ async def test_ctrl_q_during_a_download_quits_at_once(start_camera, make_app, ou
         await pilot.press("ctrl+q")
     assert app.return_code == 0
     assert app.access.cancel.is_set()
+
+
+# -- the screen's words after the run: header, time left, summary, the log's end -----------------
+
+def title(pilot) -> str:
+    return static_text(pilot, "#transfer-title")
+
+
+async def test_after_a_cancel_the_header_and_overall_line_say_so_with_no_time_left(
+        start_camera, make_app, output_dir):
+    sim = start_camera(files=4, rate=1_500_000)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("a", "d")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, TransferScreen)
+                         and " left" in static_text(pilot, "#overall-label"),
+                         "a time left on the overall line")
+        assert title(pilot).startswith("Downloading 4 selected file(s), ")
+        await pilot.press("c")
+        transfer = await finished_transfer(pilot)
+
+        overall = static_text(pilot, "#overall-label")
+        assert " left" not in overall and overall.endswith("· cancelled"), overall
+        assert title(pilot).startswith(f"Cancelled: {transfer.tally.downloaded} of 4 files "
+                                       "downloaded\nfrom ")
+        assert not transfer.query_one("#notice").display
+
+
+async def test_the_summary_counts_skipped_downloaded_and_not_attempted_files(
+        start_camera, make_app, output_dir):
+    sim = start_camera(files=4, rate=1_500_000)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("space", "d")  # the first file, into the history
+        await finished_transfer(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen)
+                         and browser.catalogue.earlier[0] is not None, "the ✓ mark")
+        await pilot.press("a", "d")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, TransferScreen)
+                         and pilot.app.screen.tally.downloaded >= 1, "one new file landed")
+        await pilot.press("c")
+        transfer = await finished_transfer(pilot)
+
+        tally = transfer.tally
+        assert tally.skipped_history == 1 and tally.not_attempted >= 1
+        assert tally.downloaded + tally.skipped + tally.failed + tally.not_attempted == 4
+        assert static_text(pilot, "#summary").startswith(
+            f"Cancelled: {tally.downloaded} downloaded, 0 failed, 1 skipped (already downloaded), "
+            f"{tally.not_attempted} not attempted; ")
+
+
+async def test_with_every_file_downloaded_before_nothing_claims_to_download_and_g_fetches_again(
+        start_camera, make_app, output_dir):
+    sim = start_camera(files=3)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("a", "d")
+        await finished_transfer(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen)
+                         and None not in browser.catalogue.earlier, "the ✓ marks")
+        await pilot.press("a", "d")
+        transfer = await finished_transfer(pilot)
+
+        assert not title(pilot).startswith("Downloading")
+        assert title(pilot).startswith("Nothing downloaded: the 3 files selected were all "
+                                       "downloaded before")
+        summary = static_text(pilot, "#summary")
+        assert summary.startswith("Nothing downloaded: 0 downloaded, 0 failed, 3 skipped (already "
+                                  "downloaded), 0 not attempted")
+        assert "Press g to download the 3 files downloaded before again" in summary
+
+        await pilot.press("g")  # if a file exists: unique name, the default
+        await finished_transfer(pilot)
+        assert transfer.tally.downloaded == 3
+        assert len(list(output_dir.iterdir())) == 6  # the first copies are never overwritten
+        assert static_text(pilot, "#summary").startswith("Done: 3 downloaded, 0 failed, 0 skipped")
+
+
+async def test_e_chooses_skip_and_g_fetches_only_what_is_gone_from_the_folder(
+        start_camera, make_app, output_dir):
+    sim = start_camera(files=3)
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("a", "d")
+        await finished_transfer(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen)
+                         and None not in browser.catalogue.earlier, "the ✓ marks")
+        gone = browser.catalogue.files[1]
+        (output_dir / gone.name).unlink()
+        await pilot.press("a", "d")
+        transfer = await finished_transfer(pilot)
+        assert "If a file exists (e): keep both" in static_text(pilot, "#options")
+        await pilot.press("e")
+        assert "If a file exists (e): skip" in static_text(pilot, "#options")
+        await pilot.press("g")
+        await finished_transfer(pilot)
+
+        assert transfer.tally.downloaded == 1 and transfer.tally.skipped_existing == 2
+        assert static_text(pilot, "#summary").startswith(
+            "Done: 1 downloaded, 0 failed, 2 skipped (already in the folder), 0 not attempted")
+        assert (output_dir / gone.name).read_bytes() == sim.card.find(gone.path).content()
+        assert len(list(output_dir.iterdir())) == 3
+
+
+async def test_the_log_shows_its_newest_line_once_the_summary_appears(start_camera, make_app):
+    sim = start_camera(files=30)
+    async with make_app(sim).run_test(size=(80, 24)) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("a", "d")
+        transfer = await finished_transfer(pilot)
+        await pilot.pause(0.2)
+        log = transfer.query_one(RichLog)
+        assert log.max_scroll_y > 0  # more lines than fit
+        assert log.scroll_y == log.max_scroll_y
+        assert log.lines[-1].text.startswith("✓ ")
+
+        # Watching, then stopped a while after the last line: the summary box that appears then
+        # shrinks the log under its newest lines, which must stay in view.
+        await pilot.press("w")
+        await wait_until(pilot, lambda: transfer.watching, "watching")
+        await pilot.pause(0.3)
+        await pilot.press("w")
+        await finished_transfer(pilot)
+        await pilot.pause(0.2)
+        assert log.scroll_y == log.max_scroll_y
+        assert log.lines[-1].text.startswith("Watching for new shots")
+
+
+# -- a reconnection's countdown ------------------------------------------------------------------
+
+async def test_a_reconnection_counts_down_to_its_next_attempt(start_camera, output_dir):
+    sim = start_camera(files=2, drop_after_bytes=1_500_000)
+    access = CameraAccess(CameraAddress(sim.host, sim.port), ConnectionOptions(retry_delay=2.5))
+    seen: list[str] = []
+    try:
+        async with AirnefApp(access, output_dir).run_test(size=SIZE) as pilot:
+            await browser_with_files(pilot)
+            await pilot.press("a", "d")
+
+            def notice() -> str:
+                screen = pilot.app.screen
+                if isinstance(screen, TransferScreen) and screen.query_one("#notice").display:
+                    text = static_text(pilot, "#notice")
+                    if not seen or seen[-1] != text:
+                        seen.append(text)
+                    return text
+                return ""
+
+            await wait_until(pilot, lambda: "reconnecting in 1 s" in notice(), "the count at 1")
+            transfer = await finished_transfer(pilot)
+
+            counts = [text for text in seen if "reconnecting in" in text]
+            assert counts[0].startswith("↻ Connection lost (")
+            assert [text.split("reconnecting in ")[1][:3] for text in counts] == \
+                ["3 s", "2 s", "1 s"]
+            assert "(attempt 1 of 3) · c cancels" in counts[0]
+            lines = log_lines(transfer)
+            assert "↻ Reconnected" in lines and lines[-1].startswith("✓ ")
+            assert transfer.ended.outcome is TransferOutcome.COMPLETED
+            assert not transfer.query_one("#notice").display
+    finally:
+        access.shutdown()
+
+
+# -- b: back to the files while the download goes on ----------------------------------------------
+
+async def test_b_goes_back_to_the_files_while_the_download_goes_on_and_reports_to_the_browser(
+        start_camera, make_app, output_dir):
+    sim = start_camera(files=3, rate=1_000_000)
+    statuses: list[TransferStatus] = []
+
+    def hook(message) -> None:
+        if isinstance(message, TransferStatus):
+            statuses.append(message)
+
+    app = make_app(sim)
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("a", "d")
+        await wait_until(pilot, lambda: isinstance(app.screen, TransferScreen)
+                         and app.screen.query_one("#overall", ProgressBar).percentage,
+                         "the download to start")
+        transfer = app.screen
+        await pilot.press("b")
+        await pilot.pause(0.1)
+        assert app.screen is browser and transfer.running
+        assert app.is_screen_installed(transfer)
+        assert running_transfer(app.access) is transfer
+
+        await pilot.press("d")  # another download while this one holds the camera: refused
+        await wait_until(pilot, lambda: isinstance(app.screen, TransferScreen)
+                         and app.screen is not transfer and not app.screen.running,
+                         "the second download refused")
+        assert "still going on behind the files" in static_text(pilot, "#summary")
+        assert transfer.running and not app.access.cancel.is_set()
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.screen is browser
+
+        await wait_until(pilot, lambda: not transfer.running, "the download to end behind")
+
+        assert statuses[0].running and statuses[0].text.startswith("Download: ")
+        assert all(isinstance(s.screen, TransferScreen) for s in statuses)
+        last = statuses[-1]
+        assert (last.running, last.downloaded, last.outcome) == (False, 3,
+                                                                 TransferOutcome.COMPLETED)
+        assert last.text.startswith("Download done: 3 downloaded, 0 failed, 0 skipped")
+        assert len(list(output_dir.iterdir())) == 3
+        assert any("Download done" in n.message for n in app._notifications)
+
+        app.push_screen(transfer)  # what the browser does to show it again
+        await pilot.pause(0.1)
+        assert static_text(pilot, "#summary").startswith("Done: 3 downloaded")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is browser
+        assert not app.is_screen_installed(transfer)

@@ -1,14 +1,22 @@
-"""The transfer screen: one run of the download engine, shown as it happens.
+"""The transfer screen: one download (and, if asked, the watching after it), shown as it happens.
 
 The engine runs in a thread worker and reports through typed messages (progress at most ~10 a
 second, throttled by the engine itself), so over a slow link the screen redraws a few lines ten
-times a second at most. Cancelling sets the link's cancel event, which the engine checks between
-pieces: the file in flight keeps its `.part`, and the next download continues it. The screen
-stays until the run has ended, then shows the summary and goes back to the files.
+times a second at most; the one timer, a reconnection countdown, ticks only while a reconnection
+is pending. Cancelling sets the link's cancel event, which the engine and the watcher check
+between pieces: the file in flight keeps its `.part`, and the next download continues it.
+
+Keys: `c` cancels, `b` goes back to the files while the download goes on (the screen stays
+installed and tells the browser how it is doing with `TransferStatus`), `w` turns watching for new
+shots on or off (through the same watcher as `get --watch`), `e` changes what happens when a
+file exists, `g` (once ended) downloads again the files the history skipped, Enter goes back.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,21 +26,45 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, RichLog, Static
 from textual.worker import Worker, WorkerState
 
+from airnef_tui.app.camera_access import CameraAccess, Catalogue
+from airnef_tui.app.picked_run import RunControls
+from airnef_tui.app.units import rate, size
+from airnef_tui.camera.catalogue import CameraFile
 from airnef_tui.camera.errors import CameraError, Interrupted
-from airnef_tui.app.units import rate, size, summary_line
 from airnef_tui.transfer.engine import LocalWriteError, RunStopped
 from airnef_tui.transfer.events import Event, FileStatus, RunFinished, Summary
-from airnef_tui.app.camera_access import CameraAccess, Catalogue
+from airnef_tui.tui import transfer_report as report
 from airnef_tui.tui.messages import (
-    FileAdvanced, FileBegan, FileEnded, LinkReconnecting, TransferBegan, TransferEnded,
-    TransferOutcome, message_for,
+    FileAdvanced, FileBegan, FileEnded, LinkReconnecting, LinkRestored, NewShots, TransferBegan,
+    TransferEnded, TransferOutcome, TransferStatus, WatchingBegan, message_for,
 )
+from airnef_tui.tui.following_log import FollowingLog
+from airnef_tui.tui.transfer_report import RunKind, RunTally, shown_target
 from airnef_tui.tui.widgets.preview_pane import DownloadRequest
 
 LOG_LINES = 5000  # a whole card's worth of lines; older ones scroll away
+COUNTDOWN_TICK = 0.25  # seconds; the notice is rewritten only when its whole second changes
+STATUS_EVERY = 1.0  # seconds between progress reports to the browser while in the background
+ENDINGS = {TransferOutcome.COMPLETED: "finished", TransferOutcome.CANCELLED: "cancelled",
+           TransferOutcome.STOPPED: "stopped"}
+
+
+_SCREENS: weakref.WeakSet[TransferScreen] = weakref.WeakSet()
+
+
+def running_transfer(access: CameraAccess, *,
+                     besides: TransferScreen | None = None) -> TransferScreen | None:
+    """The transfer screen whose run is going on with this camera, if any (shown or behind the
+    files after `b`): while there is one, the session is taken, and a listing or a download
+    started meanwhile would wait for it (for as long as it watches)."""
+    for screen in list(_SCREENS):
+        if screen is not besides and screen.access is access and screen.running:
+            return screen
+    return None
 
 
 @dataclass(frozen=True)
@@ -43,67 +75,105 @@ class TransferResult:
     outcome: TransferOutcome
 
 
-def shown_target(target: Path | None, output_dir: Path) -> str:
-    """Targets relative to the output folder (named in the title), to keep log lines short."""
-    if target is None:
-        return ""
-    try:
-        return str(target.relative_to(output_dir))
-    except ValueError:
-        return str(target)
-
-
 class TransferScreen(Screen[TransferResult]):
     BINDINGS = [
-        Binding("c", "cancel", "Cancel (keeps partial file)"),
+        Binding("c", "cancel", "Cancel"),
         Binding("escape", "cancel_or_back", "Cancel / back", show=False),
         Binding("enter", "back", "Back to files"),
+        Binding("b", "files", "Files (runs on)"),
+        Binding("w", "watch(True)", "Watch new shots"),
+        Binding("w", "watch(False)", "Stop watching"),
+        Binding("e", "if_exists", "If exists"),
+        Binding("g", "again", "Download again"),
     ]
+    DEFAULT_CSS = """
+    TransferScreen #options { height: 1; padding: 0 1; color: $text-muted; }
+    """
 
-    def __init__(self, access: CameraAccess, catalogue: Catalogue,
-                 request: DownloadRequest) -> None:
+    def __init__(self, access: CameraAccess, catalogue: Catalogue, request: DownloadRequest, *,
+                 use_history: bool = True, watch: bool = False) -> None:
+        """`use_history` False downloads files the history knows too; `watch` starts with
+        watching on (the browser may offer both before the run; `w` and `g` do it here)."""
         super().__init__()
         self.access = access
         self.catalogue = catalogue
         self.request = request
-        self.running = True
+        self.controls = RunControls(request.naming, use_history=use_history)
+        self.controls.known(catalogue.files)
+        self.controls.set_watch(watch)
+        self.running = False
         self.cancelling = False
+        self.watching = False  # the watcher has taken its first look in this run
         self.ended: TransferEnded | None = None
-        self.downloaded = 0
+        self.ended_as = ""  # the headline of the last run's end
+        self.downloaded = 0  # files landed by every run of this screen
+        self.in_background = False
+        self.tally = RunTally(RunKind.PICKED, 0, 0)
+        self._run_files: list[CameraFile] = []
+        self._reconnect: tuple[int, int, str, float] | None = None
+        self._countdown: Timer | None = None
+        self._progress = ""
+        self._status_to: Screen | None = None
+        self._last_status = 0.0
 
     @property
     def output_dir(self) -> Path:
-        return self.request.naming.output_dir
+        return self.controls.naming.output_dir
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="transfer-title")
+        yield Static("", id="transfer-title")
+        yield Static("", id="options")
         yield Static("Connecting…", id="overall-label")
         yield ProgressBar(total=1, show_eta=False, id="overall")
         yield Static("", id="current-label")
         yield ProgressBar(total=1, show_eta=False, id="current")
         yield Static("", id="notice")
-        yield RichLog(max_lines=LOG_LINES, wrap=False, markup=False, auto_scroll=True, id="log")
+        yield FollowingLog(max_lines=LOG_LINES, wrap=False, markup=False, auto_scroll=True,
+                           id="log")
         yield Static("", id="summary")
         yield Footer()
 
-    def _title(self) -> Text:
-        files = self.request.files
-        title = Text()
-        title.append(f"Downloading {len(files)} selected file(s), "
-                     f"{size(sum(f.size for f in files))}", style="bold")
-        title.append(f" from {self.catalogue.camera}\ninto {self.output_dir}")
-        return title
-
     def on_mount(self) -> None:
-        self.query_one("#summary").display = False
-        self.query_one("#notice").display = False
-        self.access.cancel.clear()  # on the UI thread, so a cancel pressed at once still counts
-        self.download()
+        _SCREENS.add(self)
+        kind = RunKind.PICKED if self.controls.use_history else RunKind.AGAIN
+        self._start_run(kind, list(self.request.files))
 
-    # -- the worker ------------------------------------------------------------------------------
+    # -- runs ------------------------------------------------------------------------------------
+
+    def _start_run(self, kind: RunKind, files: list[CameraFile]) -> None:
+        """A new run of this screen: counts start over, the log goes on."""
+        self.controls.use_history = kind is not RunKind.AGAIN
+        self.tally = self._tally_for(kind, files)
+        self._run_files = files
+        self.running, self.cancelling, self.watching, self.ended = True, False, False, None
+        if running_transfer(self.access, besides=self) is not None:
+            # That run holds the session (maybe watching): refuse, and leave its cancel alone.
+            self.post_message(TransferEnded(Summary(), TransferOutcome.STOPPED, (
+                "A download from this camera is still going on behind the files; it has to end "
+                "(or be cancelled there) before another one can start.")))
+            return
+        self.access.cancel.clear()  # on the UI thread, so a cancel pressed at once still counts
+        self.query_one("#summary").display = False
+        self._end_countdown()
+        self.query_one("#notice").display = False
+        self.query_one("#transfer-title", Static).update(self._header())
+        self._set_overall("Watching for new shots: looking at the camera…"
+                          if kind is RunKind.WATCH else "Connecting…")
+        self._show_options()
+        self.refresh_bindings()
+        self.download(files)
+
+    def _tally_for(self, kind: RunKind, files: list[CameraFile]) -> RunTally:
+        if kind is not RunKind.PICKED:
+            return RunTally(kind, len(files), sum(f.size for f in files))
+        earlier = {(f.storage_id, f.handle): e
+                   for f, e in zip(self.catalogue.files, self.catalogue.earlier)}
+        before = [f for f in files if earlier.get((f.storage_id, f.handle)) is not None]
+        return RunTally(kind, len(files), sum(f.size for f in files) - sum(f.size for f in before),
+                        len(before))
 
     @work(thread=True, exclusive=True, group="transfer", exit_on_error=False)
-    def download(self) -> None:
+    def download(self, files: list[CameraFile]) -> None:
         summary = Summary()
 
         def observe(event: Event) -> None:
@@ -116,8 +186,7 @@ class TransferScreen(Screen[TransferResult]):
 
         outcome, reason = TransferOutcome.COMPLETED, ""
         try:
-            self.access.download(self.catalogue.camera, self.request.files, self.request.naming,
-                                 observe)
+            self.access.download_and_watch(self.catalogue.camera, files, self.controls, observe)
         except Interrupted:
             outcome = TransferOutcome.CANCELLED
         except (LocalWriteError, RunStopped, CameraError) as error:
@@ -137,16 +206,37 @@ class TransferScreen(Screen[TransferResult]):
 
     def on_transfer_began(self, message: TransferBegan) -> None:
         event = message.event
+        self.tally.fetch_bytes = event.bytes
+        self.query_one("#transfer-title", Static).update(self._header())
         self.query_one("#overall", ProgressBar).update(total=max(event.bytes, 1), progress=0)
-        self.query_one("#overall-label", Static).update(
-            f"Overall: 0 B of {size(event.bytes)} to fetch")
+        self._set_overall(f"Overall: 0 B of {size(event.bytes)} to fetch")
+
+    def on_new_shots(self, message: NewShots) -> None:
+        event = message.event
+        self.tally.shots_found(event.total)
+        self.query_one(RichLog).write(Text(
+            f"★ {report.files(event.files)} new on the camera ({size(event.bytes)})",
+            style="bold cyan"))
+        self.query_one("#overall", ProgressBar).update(total=max(event.bytes, 1), progress=0)
+        self._set_overall(f"New shots: 0 B of {size(event.bytes)} to fetch")
+        self._post_status(force=True)
+
+    def on_watching_began(self, message: WatchingBegan) -> None:
+        self.watching = True
+        self.query_one("#transfer-title", Static).update(self._header())
+        self.query_one(RichLog).write(Text(
+            f"Watching for new shots (every {message.event.poll:g} s, and at once when the camera "
+            "announces one)", style="cyan"))
+        self._show_options()
+        self._show_watching_if_idle()
+        self._post_status(force=True)
 
     def on_file_began(self, message: FileBegan) -> None:
         event = message.event
         self._clear_notice()
         resumed = f", continuing at {size(event.resume_from)}" if event.resume_from else ""
         self.query_one("#current-label", Static).update(Text(
-            f"[{event.index}/{len(self.request.files)}] {event.path} → "
+            f"[{event.index}/{self.tally.total}] {event.path} → "
             f"{shown_target(event.target, self.output_dir)} ({size(event.size)}{resumed})"))
         self.query_one("#current", ProgressBar).update(total=max(event.size, 1),
                                                        progress=event.resume_from)
@@ -161,69 +251,140 @@ class TransferScreen(Screen[TransferResult]):
         label = f"Overall: {size(event.run_done)} of {size(event.run_total)} · {rate(event.rate)}"
         if event.eta is not None:
             label += f" · {humanize.naturaldelta(event.eta)} left"
-        self.query_one("#overall-label", Static).update(label)
+        self._set_overall(label)
+        self._post_status()
 
     def on_file_ended(self, message: FileEnded) -> None:
         event = message.event
-        line = Text(no_wrap=True)
-        target = shown_target(event.target, self.output_dir)
+        self.tally.count(event)
         if event.status is FileStatus.DOWNLOADED:
             self.downloaded += 1
-            speed = f", {rate(event.bytes / event.seconds)}" if event.seconds > 0 else ""
-            line.append("✓ ", style="bold green")
-            line.append(f"{event.path} → {target} ({size(event.bytes)}{speed})")
-        elif event.status is FileStatus.SKIPPED:
-            line.append("– ", style="dim")
-            line.append(f"{event.path}: skipped, {event.reason}"
-                        + (f" ({target})" if target else ""), style="dim")
-        else:
-            line.append("✗ ", style="bold red")
-            line.append(f"{event.path}: failed: {event.reason}", style="red")
-        self.query_one(RichLog).write(line)
+        self.query_one(RichLog).write(report.file_line(event, self.output_dir))
+        self._show_watching_if_idle()
+        self._post_status(force=True)
 
     def on_link_reconnecting(self, message: LinkReconnecting) -> None:
         event = message.event
-        text = (f"↻ Connection lost ({event.cause}); reconnecting, attempt {event.attempt} of "
-                f"{event.of} in {event.delay:g} s")
+        self.query_one(RichLog).write(Text(
+            f"↻ Connection lost ({event.cause}); reconnecting, attempt {event.attempt} of "
+            f"{event.of} in {event.delay:g} s", style="yellow"))
+        self._reconnect = (event.attempt, event.of, event.cause, time.monotonic() + event.delay)
+        self._tick_countdown()
+        if self._countdown is None:
+            self._countdown = self.set_interval(COUNTDOWN_TICK, self._tick_countdown)
+        self._post_status(force=True)
+
+    def on_link_restored(self, message: LinkRestored) -> None:
+        if self._reconnect is not None:
+            self.query_one(RichLog).write(Text("↻ Reconnected", style="green"))
+        self._clear_notice()
+        self._show_watching_if_idle()
+
+    def _tick_countdown(self) -> None:
+        if self._reconnect is None or self.cancelling:
+            return
+        attempt, of, cause, deadline = self._reconnect
+        self._set_notice(report.countdown(attempt, of, cause, deadline - time.monotonic()))
+
+    def _end_countdown(self) -> None:
+        self._reconnect = None
+        if self._countdown is not None:
+            self._countdown.stop()
+            self._countdown = None
+
+    def _set_notice(self, text: str) -> None:
         notice = self.query_one("#notice", Static)
-        notice.update(Text(text))
-        notice.display = True
-        self.query_one(RichLog).write(Text(text, style="yellow"))
+        if not notice.display or str(notice.content) != text:  # unchanged: no bytes on the wire
+            notice.update(text)
+            notice.display = True
 
     def _clear_notice(self) -> None:
+        self._end_countdown()
         notice = self.query_one("#notice", Static)
         if notice.display and not self.cancelling:
             notice.display = False
 
+    def _show_watching_if_idle(self) -> None:
+        if self.watching and self.running and self.tally.handled >= self.tally.total:
+            self._set_overall(report.watching_line(self.tally, self.controls.poll))
+
+    def _set_overall(self, text: str) -> None:
+        self._progress = text
+        self.query_one("#overall-label", Static).update(text)
+
+    def _header(self) -> Text:
+        return report.header(self.tally, str(self.catalogue.camera), self.output_dir,
+                             ended_as=self.ended_as if self.ended is not None else None,
+                             watching=self.watching)
+
+    def _show_options(self) -> None:
+        self.query_one("#options", Static).update(report.options_line(
+            watch=self.controls.watch, watching=self.watching and self.running,
+            if_exists=self.controls.naming.if_exists))
+
+    # -- the end ---------------------------------------------------------------------------------
+
     def on_transfer_ended(self, message: TransferEnded) -> None:
         if not self.running:
             return
-        self.running = False
-        self.ended = message
+        idle = self.tally.handled >= self.tally.total  # no file was in flight
+        self.running, self.ended = False, message
+        self.ended_as = report.headline(self.tally, message, watched=self.watching, idle=idle)
+        self.controls.set_watch(False)  # `w` from here starts watching afresh
+        self._end_countdown()
+        self.query_one("#notice").display = False
+        self.query_one("#transfer-title", Static).update(self._header())
+        ending = ENDINGS[message.outcome]
+        if self.watching and message.outcome is not TransferOutcome.STOPPED:
+            ending = "watching ended"
+        self._set_overall(report.overall_end(self.tally, message.summary, ending))
         summary = self.query_one("#summary", Static)
-        summary.update(self._summary_text(message))
+        summary.update(report.summary_text(
+            self.tally, message, self.ended_as,
+            partial_kept=message.outcome is TransferOutcome.CANCELLED and not idle,
+            if_exists=self.controls.naming.if_exists))
         summary.display = True
         summary.set_class(message.outcome is not TransferOutcome.COMPLETED
-                          or message.summary.failed > 0, "-problem")
-        self.query_one("#notice").display = False
+                          or self.tally.failed > 0, "-problem")
+        self.watching = False
+        self._show_options()
         self.refresh_bindings()
+        self.call_after_refresh(self._follow_log)
+        self._post_status(force=True)
+        if self.in_background:
+            self.app.notify(f"Download {self.ended_as.lower()}: {report.counts(self.tally)}",
+                            severity="information" if message.outcome is
+                            TransferOutcome.COMPLETED else "warning")
 
-    def _summary_text(self, message: TransferEnded) -> Text:
-        text = Text()
-        if message.outcome is TransferOutcome.COMPLETED:
-            headline = "Done" if not message.summary.failed else "Done, with failures"
-        elif message.outcome is TransferOutcome.CANCELLED:
-            headline = "Cancelled"
-        else:
-            headline = "Stopped"
-        text.append(f"{headline}: ", style="bold")
-        text.append(summary_line(message.summary))
-        if message.outcome is TransferOutcome.CANCELLED:
-            text.append("\nThe partial file is kept; the next download of it continues there.")
-        if message.reason:
-            text.append(f"\n{message.reason}")
-        text.append("\nPress Enter or Escape to go back to the files.", style="dim")
-        return text
+    def _follow_log(self) -> None:
+        self.query_one(RichLog).scroll_end(animate=False, immediate=False, x_axis=False)
+
+    # -- the browser, behind ---------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        """The screen is going (the app is closing): its run must not watch on without it."""
+        if self.running:
+            self.controls.set_watch(False)
+            self.access.cancel.set()
+
+    def on_screen_resume(self) -> None:
+        self.in_background = False
+        self.call_after_refresh(self._follow_log)
+
+    def _post_status(self, *, force: bool = False) -> None:
+        """Tell the screen that `b` went back to (the browser) how the run is doing."""
+        target = self._status_to
+        if not self.in_background or target is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_status < STATUS_EVERY:
+            return
+        self._last_status = now
+        text = report.status_line(self.tally, self._progress, running=self.running,
+                                  title=self.ended_as if self.ended is not None else None)
+        target.post_message(TransferStatus(
+            self, text, running=self.running, watching=self.watching and self.running,
+            downloaded=self.downloaded, outcome=self.ended.outcome if self.ended else None))
 
     # -- keys ------------------------------------------------------------------------------------
 
@@ -232,16 +393,24 @@ class TransferScreen(Screen[TransferResult]):
             return self.running and not self.cancelling
         if action == "back":
             return not self.running
+        if action == "files":
+            return self.running
+        if action == "watch":
+            wanted = bool(parameters and parameters[0])
+            return wanted != self.controls.watch and not self.cancelling
+        if action == "again":
+            return not self.running and bool(self.tally.in_history)
         return True
 
     def action_cancel(self) -> None:
         if not self.running or self.cancelling:
             return
         self.cancelling = True
+        self.controls.set_watch(False)
         self.access.cancel.set()
-        notice = self.query_one("#notice", Static)
-        notice.update("Cancelling after the current piece; the partial file is kept…")
-        notice.display = True
+        self._end_countdown()
+        self._set_notice("Cancelling after the current piece; the partial file is kept…"
+                         if self.tally.handled < self.tally.total else "Stopping…")
         self.refresh_bindings()
 
     def action_cancel_or_back(self) -> None:
@@ -254,3 +423,53 @@ class TransferScreen(Screen[TransferResult]):
         if self.running or self.ended is None:
             return
         self.dismiss(TransferResult(self.downloaded, self.ended.outcome))
+        if self.app.is_screen_installed(self):  # off the stack now: let Textual remove it
+            self.app.uninstall_screen(self)
+
+    def action_files(self) -> None:
+        """Back to the browser while the run goes on: the screen is kept (installed) so that
+        its worker and messages live on, and the browser can push it again."""
+        if not self.running:
+            self.action_back()
+            return
+        app = self.app
+        if not app.is_screen_installed(self):
+            app.install_screen(self, f"transfer-{id(self)}")
+        stack = app.screen_stack
+        self._status_to = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        app.pop_screen()
+        self.in_background = True
+        self._post_status(force=True)
+
+    def action_watch(self, on: bool) -> None:
+        if self.cancelling:
+            return
+        self.controls.set_watch(on)
+        if self.running:
+            if not on and self.watching:
+                self._set_overall("Watching ends once the file in hand is done…"
+                                  if self.tally.handled < self.tally.total
+                                  else "Watching ends…")
+        elif on:
+            self.query_one(RichLog).write(Text("— watching for new shots —", style="dim"))
+            self._start_run(RunKind.WATCH, [])
+            return
+        self._show_options()
+        self.refresh_bindings()
+
+    def action_if_exists(self) -> None:
+        rule = report.next_rule(self.controls.naming.if_exists)
+        self.controls.naming = dataclasses.replace(self.controls.naming, if_exists=rule)
+        self._show_options()
+        if self.running and not self.watching:
+            self.notify("The new rule applies to files planned from now on: new shots, and "
+                        "downloads started again here (g).")
+
+    def action_again(self) -> None:
+        if self.running or not self.tally.in_history:
+            return
+        paths = set(self.tally.in_history)
+        again = [file for file in self._run_files if file.path in paths]
+        self.query_one(RichLog).write(Text(
+            f"— downloading again {report.files(len(again))} downloaded before —", style="dim"))
+        self._start_run(RunKind.AGAIN, again)
