@@ -74,7 +74,7 @@ def test_the_demo_finds_lists_downloads_and_quits_in_a_real_terminal(tmp_path, i
         tmux.wait_for(r"2 of 40 selected", timeout=5)
         tmux.keys("d")
         done = tmux.wait_for(r"Done: 2 downloaded, 0 failed", timeout=10)
-        assert "Downloading 2 selected file(s)" in done
+        assert "Done: 2 of 2 files downloaded" in done
         tmux.keys("C-q")
         # The folder's path may be longer than the window is wide: read it with the wraps undone.
         said = r"the downloaded photos are in (/\S*?airnef-demo-[a-z0-9_]{8})"
