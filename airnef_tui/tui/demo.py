@@ -21,6 +21,7 @@ from airnef_tui.simulator import Simulator, SimulatorConfig
 DEMO_FILES = 40
 DEMO_RATE = 8 * 1024 * 1024  # bytes/s: a good Wi-Fi link, slow enough to watch the bars move
 DEMO_NOTE = "Demo: simulated camera"  # shown on screen next to the camera's name
+DEMO_SHOOT_EVERY = 30.0  # seconds between the demo camera's new shots: watch mode has work
 HOME_VARIABLE = "AIRNEF_TUI_HOME"
 INTERFACES_VARIABLE = "AIRNEF_TUI_INTERFACES"
 
@@ -29,9 +30,12 @@ class DemoCamera:
     """Start with `start()`, end with `stop()` (or use as a context manager)."""
 
     def __init__(self, *, files: int = DEMO_FILES, rate: float | None = DEMO_RATE,
-                 output_dir: Path | None = None, advertise: bool = True) -> None:
+                 output_dir: Path | None = None, advertise: bool = True,
+                 shoot_every: float | None = DEMO_SHOOT_EVERY) -> None:
+        """`shoot_every`: the demo camera takes a new photo that often, so that watch mode (`w`
+        on the transfer screen) shows a shot arriving; None for a card that stays as it is."""
         self.config = SimulatorConfig(host="127.0.0.1", port=0, profile="nikon", files=files,
-                                      rate=rate, advertise=advertise)
+                                      rate=rate, advertise=advertise, shoot_every=shoot_every)
         self.simulator: Simulator | None = None
         self.chosen_output = output_dir  # -o: kept as given; else a fresh temporary folder
         self.output_dir: Path | None = None

@@ -47,7 +47,7 @@ async def _until(pilot: Pilot, condition: Callable[[], bool], what: str,
 async def take_screenshots(folder: Path, *, files: int = 40,
                            rate: float | None = 8 * 1024 * 1024) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    with DemoCamera(files=files, rate=rate) as demo:
+    with DemoCamera(files=files, rate=rate, shoot_every=None) as demo:
         assert demo.output_dir is not None
         sighting = demo.sighting
         app = AirnefApp(None, demo.output_dir, scope=Scope(("127.0.0.1",)), seeds=[sighting],
