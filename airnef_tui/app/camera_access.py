@@ -21,7 +21,7 @@ from pathlib import Path
 from airnef_tui.app.connect import DEFAULTS, ConnectionOptions, camera_identity, camera_link
 from airnef_tui.app.connect import session_opener
 from airnef_tui.app.download import download_files, run_timestamp
-from airnef_tui.app.listing import list_card
+from airnef_tui.app.listing import ListingProgress, list_card
 from airnef_tui.app.picked_run import RunControls, download_then_watch
 from airnef_tui.app.records import DownloadRecords
 from airnef_tui.app.tracked_sessions import TrackedSessions
@@ -110,8 +110,9 @@ class CameraAccess:
             self._forward(Reconnected())
         return session
 
-    def load_catalogue(self) -> Catalogue:
-        """Connect if needed, list the card, and look every file up in the history.
+    def load_catalogue(self, progress: ListingProgress | None = None) -> Catalogue:
+        """Connect if needed, list the card, and look every file up in the history;
+        `progress(described, known)` follows the walk, per card (for the browser's count).
 
         A session kept from an earlier listing may have died while the browser sat idle (the
         camera's Wi-Fi slept): a lost connection is tried once more on a fresh session.
@@ -119,10 +120,10 @@ class CameraAccess:
         with self._lock:
             try:
                 try:
-                    camera, camera_name, files, skipped = self._list_card()
+                    camera, camera_name, files, skipped = self._list_card(progress)
                 except ConnectionLost:
                     self.link.abandon()
-                    camera, camera_name, files, skipped = self._list_card()
+                    camera, camera_name, files, skipped = self._list_card(progress)
             except (CameraError, Interrupted):
                 self.link.abandon()  # the next try must start from a fresh session
                 raise
@@ -131,14 +132,15 @@ class CameraAccess:
         return Catalogue(camera, camera_name, self.address, files, history.earlier,
                          history.counters, skipped)
 
-    def _list_card(self) -> tuple[CameraIdentity, str, list[CameraFile], list[str]]:
+    def _list_card(self, progress: ListingProgress | None = None
+                   ) -> tuple[CameraIdentity, str, list[CameraFile], list[str]]:
         skipped: list[str] = []
         session = self.link.session
         camera = camera_identity(session)
         conn = open_database()
         try:
             files = list_card(session, conn, camera, on_skip=lambda handle, error: skipped.append(
-                f"camera object {handle}: {error}"))
+                f"camera object {handle}: {error}"), progress=progress)
         finally:
             conn.close()
         return camera, session.camera_name, files, skipped
