@@ -86,6 +86,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                         default=[],
                         help="the discovery screen looks only on the network of this "
                              "machine's address ADDR (repeatable)")
+    parser.add_argument("--name", metavar="SPEC", dest="tui_name_spec",
+                        help="the UI's file name spec to start with (default: config.toml's "
+                             "[tui], else the camera's names)")
+    parser.add_argument("--dir-spec", metavar="SPEC", dest="tui_dir_spec",
+                        help="the UI's folder spec to start with (default: config.toml's "
+                             "[tui], else none)")
+    parser.add_argument("--preset", metavar="NAME", dest="tui_preset",
+                        help="start the UI with this preset's specs (--name and --dir-spec "
+                             "override one of them)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = None if argv is None else _chosen(argv)
     for spec in SUBCOMMANDS:

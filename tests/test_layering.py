@@ -10,7 +10,7 @@ import sys
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "airnef_tui"
 HEADLESS_MODULES = [
     "airnef_tui.cli", "airnef_tui.ptpip", "airnef_tui.camera", "airnef_tui.simulator",
-    "airnef_tui.rename", "airnef_tui.transfer", "airnef_tui.airnefcmd",
+    "airnef_tui.rename", "airnef_tui.transfer", "airnef_tui.airnefcmd", "airnef_tui.config",
 ]
 
 
@@ -85,7 +85,7 @@ def _package_imports(package: str) -> dict[str, set[str]]:
 # application layer, which drives transfer/rename/camera, which speak ptpip.
 ALLOWED = {
     "tui": {"app", "camera", "discovery", "transfer", "rename", "simulator", "ptpip", "exitcodes",
-            "paths", "state", "tui"},
+            "paths", "state", "tui", "config"},
     "headless": {"app", "camera", "discovery", "transfer", "rename", "ptpip", "exitcodes",
                  "paths", "state", "headless"},
     "airnefcmd": {"cli", "camera", "exitcodes", "airnefcmd"},
@@ -94,7 +94,8 @@ ALLOWED = {
     "transfer": {"transfer", "camera", "rename", "ptpip"},
     "camera": {"camera", "ptpip", "state"},
     "simulator": {"simulator", "discovery", "ptpip", "exitcodes"},
-    "rename": {"rename", "paths"},
+    "rename": {"rename", "paths", "config"},
+    "config": {"config", "paths"},
     "ptpip": {"ptpip"},
 }
 

@@ -9,16 +9,17 @@ User presets live in `[presets.NAME]` tables of config.toml (`airnef_tui.paths.c
 
 An empty `file_spec` keeps the camera's names; an empty `dir_spec` puts files straight into the
 output folder. This is the one module of the package that touches files, and only the config
-file, when asked to.
+file, through `airnef_tui.config`: reading it when asked, and saving one preset in place (the
+file is the user's, comments and layout included).
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from airnef_tui import paths
+from airnef_tui.config import ConfigError, edit_config, load_config, set_table
 
 from .compiled import CompiledSpec
 from .errors import PresetError, SpecError
@@ -71,26 +72,12 @@ BUILTIN_PRESETS: tuple[Preset, ...] = (
 )
 
 
-def _config(config: Path | None) -> Path:
-    return paths.config_path() if config is None else config
-
-
-def _read_document(config: Path) -> tuple[str, dict]:
-    try:
-        text = config.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return "", {}
-    except (OSError, UnicodeDecodeError) as error:
-        raise PresetError(f"cannot read {config}: {error}") from None
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PresetError(f"{config} is not valid TOML: {error}") from None
-
-
 def check_preset_name(name: str) -> None:
+    """A name people can type and read back: printable, short, without spaces around it."""
     if not name or not name.strip():
         raise PresetError("a preset needs a name")
+    if name != name.strip():
+        raise PresetError(f"preset name {name!r} must not start or end with a space")
     if len(name) > MAX_NAME_LENGTH or not name.isprintable():
         raise PresetError(f"preset name {name!r} must be printable and at most "
                           f"{MAX_NAME_LENGTH} characters")
@@ -113,25 +100,82 @@ def _preset_from_table(name: str, table: object) -> Preset:
     return preset
 
 
-def load_user_presets(config: Path | None = None) -> list[Preset]:
-    """The user's presets in file order; raises PresetError naming the first bad one."""
-    _, document = _read_document(_config(config))
+
+@dataclass(frozen=True, slots=True)
+class PresetProblem:
+    """Why a user preset (or, with `name` None, the whole presets table) was skipped."""
+
+    name: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPresets:
+    """The presets that can be used, and one problem per entry that was skipped."""
+
+    presets: list[Preset]
+    problems: list[PresetProblem]
+
+    def named(self, name: str) -> Preset | None:
+        return next((preset for preset in reversed(self.presets) if preset.name == name), None)
+
+
+def load_user_presets(config: Path | None = None) -> LoadedPresets:
+    """The user's presets in file order. A bad entry is skipped and named in `problems` while
+    the others load: one typo must not hide every preset the user has."""
+    try:
+        document = load_config(config)
+    except ConfigError as error:
+        return LoadedPresets([], [PresetProblem(None, str(error))])
     tables = document.get(PRESETS_TABLE, {})
     if not isinstance(tables, dict):
-        raise PresetError(f"'{PRESETS_TABLE}' in the config file must be a table of presets")
-    return [_preset_from_table(name, table) for name, table in tables.items()]
+        return LoadedPresets([], [PresetProblem(
+            None, f"'{PRESETS_TABLE}' in the config file must be a table of presets")])
+    presets, problems = [], []
+    for name, table in tables.items():
+        try:
+            presets.append(_preset_from_table(name, table))
+        except PresetError as error:
+            problems.append(PresetProblem(name, str(error)))
+    return LoadedPresets(presets, problems)
 
 
-def all_presets(config: Path | None = None) -> list[Preset]:
+def all_presets(config: Path | None = None) -> LoadedPresets:
     """Built-in presets, then the user's; a user preset with a built-in's name replaces it."""
     user = load_user_presets(config)
-    user_names = {preset.name for preset in user}
-    return [preset for preset in BUILTIN_PRESETS if preset.name not in user_names] + user
+    user_names = {preset.name for preset in user.presets}
+    builtins = [preset for preset in BUILTIN_PRESETS if preset.name not in user_names]
+    return LoadedPresets(builtins + user.presets, user.problems)
 
 
 def find_preset(name: str, config: Path | None = None) -> Preset:
-    for preset in reversed(all_presets(config)):
-        if preset.name == name:
-            return preset
-    known = ", ".join(preset.name for preset in all_presets(config))
-    raise PresetError(f"no preset named {name!r} (known: {known})")
+    """The preset called `name`; PresetError saying why a bad one was skipped, or which exist."""
+    loaded = all_presets(config)
+    preset = loaded.named(name)
+    if preset is not None:
+        return preset
+    problem = next((problem for problem in loaded.problems if problem.name == name), None)
+    if problem is not None:
+        raise PresetError(problem.message)
+    known = ", ".join(preset.name for preset in loaded.presets)
+    unreadable = "".join(f"; {problem}" for problem in loaded.problems if problem.name is None)
+    raise PresetError(f"no preset named {name!r} (known: {known}){unreadable}")
+
+
+def save_user_preset(preset: Preset, config: Path | None = None) -> None:
+    """Write `preset` as `[presets.NAME]` into the config file, in place: an existing table of
+    that name keeps its place and comments, a new one goes at the end, nothing else changes.
+    PresetError (one line) if the preset is unusable or the file cannot be changed safely."""
+    check_preset_name(preset.name)
+    preset.compile()
+    path = paths.config_path() if config is None else config
+    values = {"description": preset.description, "file_spec": preset.file_spec,
+              "dir_spec": preset.dir_spec}
+    try:
+        edit_config(lambda text: set_table(text, (PRESETS_TABLE, preset.name), values, path),
+                    path)
+    except ConfigError as error:
+        raise PresetError(f"preset {preset.name!r} not saved: {error}") from None

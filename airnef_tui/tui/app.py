@@ -18,6 +18,7 @@ from textual.binding import Binding
 
 from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.camera.address import CameraAddress
+from airnef_tui.config import TuiSettings
 from airnef_tui.discovery.scope import Scope
 from airnef_tui.discovery.sighting import CameraSighting
 from airnef_tui.tui.screens.browser import BrowserScreen
@@ -36,13 +37,23 @@ class AirnefApp(App[int]):
     def __init__(self, access: CameraAccess | None = None, output_dir: Path | None = None, *,
                  note: str = "", scope: Scope | None = None,
                  seeds: Sequence[CameraSighting] = (),
-                 notes: dict[tuple[str, int], str] | None = None) -> None:
+                 notes: dict[tuple[str, int], str] | None = None,
+                 settings: TuiSettings | None = None) -> None:
         """`access` opens straight on that camera's files; without it the app starts on the
         discovery screen, looking within `scope`, with `seeds` already in the list (the demo's
         camera). `note` is shown next to the camera's name (e.g. that it is the demo's
-        simulated camera); `notes` gives such a note per address for cameras chosen later."""
+        simulated camera); `notes` gives such a note per address for cameras chosen later.
+        `settings` (config.toml's [tui] and the command line) turn animations on if asked,
+        move keys (`[tui.keys]`: binding id → key, for any binding with an id), give the rename
+        pane its first specs, and carry the config file's problems, shown once at start."""
         super().__init__()
-        self.animation_level = "none"
+        self.settings = settings or TuiSettings()
+        self.animation_level = "full" if self.settings.animations else "none"
+        if self.settings.keys:
+            self.set_keymap(dict(self.settings.keys))
+        for problem in self.settings.problems:
+            self.notify(problem, title="config.toml", severity="warning", timeout=15,
+                        markup=False)
         self.access = access
         self.output_dir = output_dir or Path.cwd()
         self.note = note

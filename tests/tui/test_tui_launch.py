@@ -11,9 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from textual.widgets import Button
+
 from airnef_tui import paths
+from airnef_tui.app.camera_access import CameraAccess
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.cli import build_parser, main
+from airnef_tui.tui.app import AirnefApp
 from airnef_tui.tui.demo import DemoCamera
-from airnef_tui.tui.launch import run_tui
+from airnef_tui.tui.launch import output_folder, run_tui, startup_settings, with_keymap_problems
+from airnef_tui.tui.widgets.preview_pane import PreviewPane
+from airnef_tui.tui.widgets.spec_field import SpecField
+from tui_pilot import browser_with_files
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 
@@ -75,3 +84,91 @@ def test_bad_arguments_end_with_one_line_and_exit_code_2(capsys, demo, camera, m
     err = capsys.readouterr().err
     assert message in err
     assert err.count("\n") == 1
+
+
+# -- the UI's own options and config.toml's [tui] ------------------------------------------------
+
+
+def _config(text: str) -> Path:
+    path = paths.config_path()  # under the test's AIRNEF_TUI_HOME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def _settings(*argv: str):
+    return startup_settings(build_parser(list(argv)).parse_args(list(argv)), paths.config_path())
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--name", "@filname@"], "airnef-tui: --name '@filname@': spec error at column 1: unknown "
+                              "specifier @filname@ (did you mean @filename@?)"),
+    (["--dir-spec", "a/@path@"], "airnef-tui: --dir-spec 'a/@path@': spec error at column 3"),
+    (["--preset", "nope"], "airnef-tui: --preset nope: no preset named 'nope' (known: "
+                           "camera-names, date-time-original"),
+    (["--preset", "typo"], "airnef-tui: --preset typo: preset 'typo': file_spec '@filname@'"),
+])
+def test_a_bad_spec_or_preset_is_one_line_and_exit_2_before_the_ui(capsys, argv, message):
+    _config('[presets.typo]\nfile_spec = "@filname@"\n')
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(message) and captured.err.count("\n") == 1
+    assert captured.out == ""
+
+
+def test_the_command_line_overrides_the_config_file(tmp_path):
+    _config(f'[tui]\noutput = "{tmp_path / "pictures"}"\npreset = "date-folders"\n'
+            'file_spec = "@dlnum@"\n')
+    from_file = _settings()
+    assert (from_file.preset, from_file.file_spec, from_file.dir_spec) == \
+        ("date-folders", "@dlnum@", "@capturedate_y@/@capturedate_iso@")
+    assert from_file.problems == ()
+    assert output_folder(None, from_file) == tmp_path / "pictures"
+    assert output_folder(tmp_path / "o", from_file) == tmp_path / "o"
+    preset = _settings("--preset", "by-camera-model")  # both of the file's specs replaced
+    assert (preset.preset, preset.file_spec, preset.dir_spec) == \
+        ("by-camera-model", "", "@cameramodel@")
+    one = _settings("--preset", "by-camera-model", "--name", "@filename@")
+    assert (one.file_spec, one.dir_spec) == ("@filename@", "@cameramodel@")
+
+
+def test_a_bad_config_entry_is_a_problem_and_its_default_stands(tmp_path):
+    config = _config('[tui]\npreset = "nope"\ndir_spec = "@path@"\n'
+                     f'output = "{tmp_path}/file"\n[tui.keys]\n"presets.sav" = "f5"\n')
+    (tmp_path / "file").write_text("not a folder")
+    settings = with_keymap_problems(_settings())
+    assert (settings.preset, settings.file_spec, settings.dir_spec, settings.output) == \
+        (None, "", "", None)
+    assert [problem.split(": ", 1)[0] for problem in settings.problems] == [
+        f"{config} [tui] preset", f"{config} [tui] dir_spec '@path@'",
+        f"{config} [tui] output '{tmp_path}/file'", f"{config} [tui.keys]"]
+    assert settings.problems[-1].endswith("no key has the id 'presets.sav' "
+                                          "(did you mean 'presets.save'?)")
+    assert all("\n" not in problem for problem in settings.problems)
+
+
+async def test_preset_on_the_command_line_is_what_the_rename_pane_shows(start_camera, tmp_path):
+    sim = start_camera(files=2)
+    settings = with_keymap_problems(_settings("--preset", "date-folders"))
+    access = CameraAccess(CameraAddress(sim.host, sim.port))
+    try:
+        app = AirnefApp(access, tmp_path / "photos", settings=settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await browser_with_files(pilot)
+            pane = pilot.app.screen.query_one(PreviewPane)
+            assert pane.query_one("#name-spec", SpecField).text == ""
+            assert pane.query_one("#dir-spec", SpecField).text == \
+                "@capturedate_y@/@capturedate_iso@"
+            assert str(pane.query_one("#preset", Button).label).startswith("date-folders ▾")
+            assert not pilot.app._notifications
+    finally:
+        access.shutdown()
+
+
+def test_the_readmes_example_config_is_read_without_a_problem():
+    readme = (CHECKOUT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n# airnef-tui settings", 1)[1].split("```", 1)[0]
+    _config("# airnef-tui settings" + example)
+    settings = with_keymap_problems(_settings())
+    assert settings.problems == ()
+    assert settings.preset == "date-folders" and settings.keys["presets.save"] == "f5"

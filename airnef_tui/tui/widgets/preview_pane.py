@@ -5,6 +5,13 @@ the same facts (already-downloaded files left out and unnumbered, counters from 
 what the pane shows is what the download writes. Typing is debounced: the model is updated once
 the keys stop for `DEBOUNCE_SECONDS`, not on each key, which keeps a slow SSH link and a Pi's CPU
 out of the way of fast typing. A download request applies any pending change first.
+
+Presets (keys work while the pane has focus; ids for `[tui.keys]` in brackets): ctrl+o or Enter on
+the Preset line opens the picker [presets.choose]; a preset replaces both specs, and ctrl+z puts
+back what was there [presets.undo], so picking one over specs typed by hand loses nothing; ctrl+s
+saves the current specs as a named preset in config.toml [presets.save]. The line shows which
+preset the specs match (a typed spec equal to a preset's shows that preset). The specs the pane
+starts with come from the app's settings: config.toml's `[tui]` section and the command line.
 """
 
 from __future__ import annotations
@@ -16,23 +23,28 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
+from airnef_tui import paths
 from airnef_tui.camera.catalogue import CameraFile
 from airnef_tui.app.download import run_timestamp
+from airnef_tui.config import TuiSettings
 from airnef_tui.rename import CompiledSpec, PresetError
-from airnef_tui.rename.presets import BUILTIN_PRESETS, Preset, all_presets
+from airnef_tui.rename.presets import BUILTIN_PRESETS, Preset, all_presets, save_user_preset
 from airnef_tui.rename.preview import PreviewModel
 from airnef_tui.transfer.plan import Naming, file_facts
 from airnef_tui.app.camera_access import Catalogue
+from airnef_tui.tui.widgets.preset_picker import PresetPicker, PresetRow, SavePresetScreen
 from airnef_tui.tui.widgets.preview_list import LEGEND, PreviewList
 from airnef_tui.tui.widgets.spec_field import SpecField
 
 DEBOUNCE_SECONDS = 0.08
 IF_EXISTS = "uniquename"  # as `get` defaults: an existing file is never overwritten
 NOTHING_SELECTED = "Select files (space; a = all) to preview their targets."
+MAX_PROBLEMS_SHOWN = 3  # one notification per bad preset, but not a screenful of them
 
 
 class NotReady(Exception):
@@ -45,7 +57,23 @@ class DownloadRequest:
     naming: Naming
 
 
+@dataclass(frozen=True)
+class PresetUndo:
+    """The specs before a preset replaced them, and what it put there: undo only while the
+    fields still hold the preset's specs, so ctrl+z never throws away later typing."""
+
+    before: tuple[str, str]
+    after: tuple[str, str]
+    picked_before: str | None
+
+
 class PreviewPane(Vertical):
+    BINDINGS = [
+        Binding("ctrl+o", "choose_preset", "Presets", id="presets.choose"),
+        Binding("ctrl+s", "save_preset", "Save preset", id="presets.save"),
+        Binding("ctrl+z", "undo_preset", "Undo preset", id="presets.undo"),
+    ]
+
     def __init__(self, output_dir: Path, **kwargs) -> None:
         super().__init__(**kwargs)
         self.initial_output = output_dir
@@ -53,7 +81,10 @@ class PreviewPane(Vertical):
         self.selection: list[int] = []
         self.model: PreviewModel | None = None
         self.presets: list[Preset] = list(BUILTIN_PRESETS)
-        self._preset_problem = ""
+        self.settings = TuiSettings()
+        self._picked: str | None = None  # the preset last chosen (or named by the settings)
+        self._undo: list[PresetUndo] = []
+        self._undo_offered = False
         # The last specs that compiled: shown (dimmed) while the typed text has an error.
         self._name_spec: CompiledSpec | None = None
         self._dir_spec: CompiledSpec | None = None
@@ -64,10 +95,7 @@ class PreviewPane(Vertical):
     def compose(self) -> ComposeResult:
         yield SpecField("Name", "file", id="name-spec", placeholder="empty = the camera's names")
         yield SpecField("Folder", "dir", id="dir-spec", placeholder="empty = no sub-folder")
-        with Horizontal(classes="field-row"):
-            yield Label("Preset", classes="field-label")
-            yield Select([], prompt="choose a preset to fill both specs", compact=True,
-                         id="preset")
+        yield PresetRow(classes="field-row")
         with Vertical(classes="spec-field"):
             with Horizontal(classes="field-row"):
                 yield Label("Into", classes="field-label")
@@ -80,16 +108,38 @@ class PreviewPane(Vertical):
         yield Static("", id="legend")
 
     def on_mount(self) -> None:
-        try:
-            self.presets = all_presets()
-        except PresetError as error:
-            self._preset_problem = str(error)
-            self.notify(f"Your presets could not be read: {error}", severity="warning")
-        self.query_one("#preset", Select).set_options(
-            (f"{preset.name}: {preset.description}", preset.name) for preset in self.presets)
+        settings = getattr(self.app, "settings", None)
+        if isinstance(settings, TuiSettings):
+            self.settings = settings
+        self._load_presets(report=True)
+        self._picked = self.settings.preset
+        self.query_one("#name-spec", SpecField).input.value = self.settings.file_spec or ""
+        self.query_one("#dir-spec", SpecField).input.value = self.settings.dir_spec or ""
         self.query_one("#output-error").display = False
         self.query_one("#legend", Static).update(self._legend())
         self._apply()
+
+    @property
+    def config_path(self) -> Path:
+        """Where presets are read and saved: the launcher's choice (the demo keeps the user's
+        own file although its history lives elsewhere), else the usual place."""
+        return self.settings.config_path or paths.config_path()
+
+    def _load_presets(self, *, report: bool) -> None:
+        """Built-ins and the user's good presets; each skipped one is named, with why."""
+        loaded = all_presets(self.config_path)
+        self.presets = loaded.presets
+        if not report:
+            return
+        where = self.config_path
+        for problem in loaded.problems[:MAX_PROBLEMS_SHOWN]:
+            title = "Preset skipped" if problem.name is not None else "Presets not read"
+            self.notify(f"{problem} (in {where})", title=title, severity="warning", timeout=15,
+                        markup=False)
+        hidden = len(loaded.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            self.notify(f"and {hidden} more preset(s) skipped: see {where}", severity="warning",
+                        timeout=15, markup=False)
 
     # -- inputs from the browser -----------------------------------------------------------------
 
@@ -115,28 +165,7 @@ class PreviewPane(Vertical):
     def _typed(self, event: Input.Changed) -> None:
         if event.input.id == "output":
             self._files_changed = True
-        else:
-            self._forget_preset_if_edited()
         self._schedule()
-
-    @on(Select.Changed, "#preset")
-    def _preset_chosen(self, event: Select.Changed) -> None:
-        preset = self._preset(event.value)
-        if preset is None:
-            return
-        self.query_one("#name-spec", SpecField).input.value = preset.file_spec
-        self.query_one("#dir-spec", SpecField).input.value = preset.dir_spec
-
-    def _preset(self, name: object) -> Preset | None:
-        return next((preset for preset in self.presets if preset.name == name), None)
-
-    def _forget_preset_if_edited(self) -> None:
-        select = self.query_one("#preset", Select)
-        preset = self._preset(select.value)
-        if preset is not None and (preset.file_spec, preset.dir_spec) != (
-                self.query_one("#name-spec", SpecField).text,
-                self.query_one("#dir-spec", SpecField).text):
-            select.clear()
 
     def _schedule(self) -> None:
         if self._pending is not None:
@@ -176,6 +205,7 @@ class PreviewPane(Vertical):
         self._files_changed = False
         preview.show(self.model, "" if self.catalogue is None else NOTHING_SELECTED)
         self.query_one("#preview-status", Static).update(self._status())
+        self._show_preset()
 
     def _read_output_dir(self) -> Path | None:
         text = self.query_one("#output", Input).value.strip()
@@ -226,6 +256,117 @@ class PreviewPane(Vertical):
                 legend.append(" · ", style="dim")
             legend.append(meaning, style=preview.category_style(category))
         return legend
+
+    # -- presets ---------------------------------------------------------------------------------
+
+    def _specs(self) -> tuple[str, str]:
+        return (self.query_one("#name-spec", SpecField).text,
+                self.query_one("#dir-spec", SpecField).text)
+
+    def _preset(self, name: str | None) -> Preset | None:
+        return next((preset for preset in self.presets if preset.name == name), None)
+
+    def matching_preset(self) -> Preset | None:
+        """The preset whose specs are in the fields: the one picked last if it still matches,
+        else the first that does (so "camera-names" when both fields are empty)."""
+        specs = self._specs()
+        candidates = [self._preset(self._picked), *self.presets]
+        return next((preset for preset in candidates
+                     if preset is not None and (preset.file_spec, preset.dir_spec) == specs),
+                    None)
+
+    def _key_for(self, binding_id: str) -> str:
+        """The key that runs one of the pane's bindings, after the user's `[tui.keys]`."""
+        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+        key = self.settings.keys.get(binding_id, binding.key).split(",")[0]
+        return self.app.get_key_display(binding.with_key(key))
+
+    def _show_preset(self) -> None:
+        self.query_one(PresetRow).show(self.matching_preset(), self._key_for("presets.choose"))
+        offered = self._can_undo()
+        if offered != self._undo_offered:  # the footer repaints only when this changes
+            self._undo_offered = offered
+            self.refresh_bindings()
+
+    def _can_undo(self) -> bool:
+        return bool(self._undo) and self._undo[-1].after == self._specs()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_preset":
+            return self._can_undo()  # otherwise ctrl+z is left to whatever else binds it
+        return True
+
+    @on(Button.Pressed, "#preset")
+    def _preset_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_choose_preset()
+
+    def action_choose_preset(self) -> None:
+        current = self.matching_preset()
+        self.app.push_screen(PresetPicker(self.presets, current.name if current else None),
+                             self._chosen)
+
+    def _chosen(self, name: str | None) -> None:
+        if name is not None:
+            self.apply_preset(name)
+
+    def apply_preset(self, name: str) -> None:
+        """Fill both specs from the preset `name`. What it replaces can be put back (ctrl+z),
+        and replacing specs that match no preset (typed by hand) says so."""
+        preset = self._preset(name)
+        if preset is None:
+            raise PresetError(f"no preset named {name!r}")
+        before, after = self._specs(), (preset.file_spec, preset.dir_spec)
+        typed = self.matching_preset() is None
+        if before != after:
+            self._undo.append(PresetUndo(before, after, self._picked))
+        self._picked = name
+        self._set_specs(after)
+        if before != after and typed:
+            self.notify(f"Preset {name!r} replaced the specs you typed; "
+                        f"{self._key_for('presets.undo')} puts them back.", markup=False)
+
+    def _set_specs(self, specs: tuple[str, str]) -> None:
+        self.query_one("#name-spec", SpecField).input.value = specs[0]
+        self.query_one("#dir-spec", SpecField).input.value = specs[1]
+        self.apply_now()
+
+    def action_undo_preset(self) -> None:
+        if not self._can_undo():
+            self._undo.clear()
+            return
+        undo = self._undo.pop()
+        self._picked = undo.picked_before
+        self._set_specs(undo.before)
+        self.notify("The specs are back as they were before the preset.", markup=False)
+
+    def action_save_preset(self) -> None:
+        self.apply_now()
+        for field in self.query(SpecField):
+            if field.error is not None:
+                self.app.bell()
+                self.notify(f"Fix the {field.label.lower()} spec before saving it as a preset: "
+                            f"{field.error.message}", severity="error", markup=False)
+                return
+        picked = self.matching_preset() or self._preset(self._picked)
+        suggestion = picked if picked is not None and not picked.builtin else None
+        file_spec, dir_spec = self._specs()
+        self.app.push_screen(SavePresetScreen(file_spec, dir_spec, self.presets, suggestion),
+                             self._save)
+
+    def _save(self, preset: Preset | None) -> None:
+        if preset is None:
+            return
+        try:
+            save_user_preset(preset, self.config_path)
+        except PresetError as error:
+            self.notify(str(error), title="Preset not saved", severity="error", markup=False)
+            return
+        self._load_presets(report=False)
+        self._picked = preset.name
+        self._show_preset()
+        where = self.config_path
+        self.notify(f"Saved preset {preset.name!r} in {where}.", markup=False)
 
     # -- the download ----------------------------------------------------------------------------
 
