@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import ProgressBar, Select
+from textual.widgets import ProgressBar
 
 from airnef_tui.tui.app import AirnefApp
 from airnef_tui.discovery.scope import Scope
@@ -94,7 +94,7 @@ async def _drive(app: AirnefApp, pilot: Pilot, folder: Path) -> list[Path]:
     # Pick the next files and rename them into dated folders.
     await pilot.press("down", *["space", "down"] * 9)
     pane = app.screen.query_one(PreviewPane)
-    pane.query_one("#preset", Select).value = PRESET  # fills the folder spec
+    pane.apply_preset(PRESET)  # fills the folder spec
     await pilot.pause()
     pane.query_one("#name-spec", SpecField).input.focus()
     await pilot.press(*NAME_SPEC)

@@ -25,4 +25,5 @@ async def test_the_screenshot_script_captures_discovery_the_browser_and_a_transf
     assert "@capturedate@-@capturetime@-@filename@" in shown
     assert "@capturedate_y@/@capturedate_iso@" in shown
     assert "9 of 14 selected" in shown
-    assert "Downloading 9 selected file(s)" in svg_text(transfer)
+    shown = svg_text(transfer)  # caught half-way, or done on an unthrottled card
+    assert "Downloading 9 selected file(s)" in shown or "9 of 9 files downloaded" in shown
