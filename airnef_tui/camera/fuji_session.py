@@ -32,7 +32,7 @@ from airnef_tui.camera import fuji_setup
 from airnef_tui.camera.channel import DATA_PIECE, StallRule
 from airnef_tui.camera.download import Cancelled, Progress
 from airnef_tui.camera.errors import (
-    CameraError, CameraProtocolError, ConnectionLost, Interrupted, OperationFailed,
+    CameraError, ConnectionLost, Interrupted, OperationFailed,
 )
 from airnef_tui.camera.fuji_channel import BUSY_RETRY_DELAY, FujiConnection, fuji_connect
 from airnef_tui.camera.fuji_pushed import PushedImages
@@ -43,10 +43,8 @@ from airnef_tui.camera.vendors import (
 )
 from airnef_tui.ptpip import (
     ALL_STORAGES, FUJI_PORT, Event, EventCode, FujiEvent, FujiHangUp, FujiInitiator, ObjectInfo,
-    OpCode, OperationResponse, ProtocolError, ResponseCode, StorageInfo, code_name,
-    is_fuji_out_of_band,
+    OpCode, ProtocolError, ResponseCode, StorageInfo, is_fuji_out_of_band,
 )
-from airnef_tui.ptpip.transaction import DataReceived, ResponseReceived
 
 FUJI_STORAGE = 0x00010001  # the one store we show: slot 1, present
 _log = logging.getLogger("airnef_tui.camera.ptp")
@@ -173,45 +171,9 @@ class FujiSession(CameraSession):
 
     # ---- one transaction -------------------------------------------------------------------
 
-    def _exchange(self, opcode: int, params: tuple[int, ...] = (), *,
-                  on_data: Callable[[bytes], object] | None = None,
-                  data_out: bytes | None = None, max_data: int | None = None,
-                  tid: int | None = None) -> OperationResponse:
-        """`CameraSession._exchange` over containers: command (and host data), the camera's data
-        to `on_data` piece by piece, the response. Events are queued, a hang-up is a lost
-        connection, anything out of order poisons the channel."""
-        channel = self._connection().command
-        initiator = self._initiator
-        containers = self._start(channel, opcode, params, data_out, max_data, tid)
-        if _log.isEnabledFor(logging.DEBUG):
-            _log.debug("→ %s tid %d params %s", code_name(OpCode, opcode),
-                       initiator.transaction_id, params)
-        channel.send(*containers)
-        sink_error: BaseException | None = None
-        try:
-            while True:
-                item = channel.read()
-                if is_fuji_out_of_band(item):
-                    self._out_of_band(channel, item)
-                    continue
-                event = initiator.receive(item)
-                if type(event) is DataReceived:
-                    if sink_error is None and on_data is not None:
-                        try:
-                            on_data(event.payload)
-                        except BaseException as error:  # noqa: BLE001 - re-raised after the drain
-                            sink_error = error
-                elif type(event) is ResponseReceived:
-                    response = event.response
-                    break
-        except ProtocolError as error:
-            raise channel.fail(CameraProtocolError(self.address, str(error))) from error
-        if _log.isEnabledFor(logging.DEBUG):
-            _log.debug("← %s tid %d, %d data bytes in", code_name(ResponseCode, response.code),
-                       response.transaction_id, initiator.received)
-        if sink_error is not None:
-            raise sink_error
-        return response
+    # `CameraSession._exchange` runs each transaction; only what may come between two of its
+    # containers differs (a Fuji event or the camera's hang-up).
+    _is_out_of_band = staticmethod(is_fuji_out_of_band)
 
     def _out_of_band(self, channel, item) -> None:  # type: ignore[override]
         if type(item) is FujiEvent:

@@ -259,7 +259,7 @@ class CameraSession:
         try:
             while True:
                 packet = channel.read()
-                if is_out_of_band(packet):
+                if self._is_out_of_band(packet):
                     self._out_of_band(channel, packet)
                     continue
                 event = initiator.receive(packet)
@@ -282,6 +282,10 @@ class CameraSession:
         if sink_error is not None:
             raise sink_error
         return response
+
+    # What may arrive between any two packets of a transaction; a transport with other framing
+    # (Fujifilm's containers) names its own.
+    _is_out_of_band = staticmethod(is_out_of_band)
 
     def _start(self, channel: PacketChannel, opcode: int, params: tuple[int, ...],
                data_out: bytes | None, max_data: int | None,

@@ -6,9 +6,11 @@ Both `list` and `get` map camera errors the same way, so the mapping lives here 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from airnef_tui.app.listing import NoTransferList
-from airnef_tui.camera.errors import CameraError, CameraRefused
+from airnef_tui.camera.address import CameraAddress
+from airnef_tui.camera.errors import CameraError, CameraRefused, Interrupted
 from airnef_tui.discovery.advice import nothing_found_lines
 from airnef_tui.discovery.search import NoCameraFound, SeveralCameras
 from airnef_tui.exitcodes import ExitCode
@@ -17,6 +19,17 @@ from airnef_tui.exitcodes import ExitCode
 def fail(message: str, code: ExitCode) -> int:
     print(f"airnef-tui: {message}", file=sys.stderr)
     return code
+
+
+def address_or_exit_code(find: Callable[[], CameraAddress]) -> CameraAddress | int:
+    """`find()` (the typed address, or for `auto` the camera discovery finds), or the exit code
+    of why there is none, its one line already printed."""
+    try:
+        return find()
+    except (NoCameraFound, SeveralCameras) as exc:
+        return discovery_failure(exc)
+    except Interrupted:
+        return fail("interrupted", ExitCode.INTERRUPTED)
 
 
 def discovery_failure(exc: NoCameraFound | SeveralCameras) -> int:

@@ -27,8 +27,7 @@ from airnef_tui.headless import options
 from airnef_tui.headless.chore_options import add_chore_options
 from airnef_tui.headless.exec_hook import ExecFailed, ExecHook, add_exec_options, exec_hook_from
 from airnef_tui.camera.address import CameraAddress
-from airnef_tui.discovery.search import NoCameraFound, SeveralCameras
-from airnef_tui.headless.failures import camera_failure, discovery_failure, fail
+from airnef_tui.headless.failures import address_or_exit_code, camera_failure, fail
 from airnef_tui.headless.interrupts import stop_on_signals
 from airnef_tui.headless.job import (
     JobSettings, camera_address, list_with_progress, settings_from,
@@ -108,12 +107,9 @@ def run(args: argparse.Namespace, *, cancel: threading.Event | None = None) -> i
     cancel = cancel or threading.Event()
     # CloseSession at the very end is logged too
     with stop_on_signals(cancel), debug_logging(level == "debug"):
-        try:
-            address = camera_address(settings, cancel)
-        except (NoCameraFound, SeveralCameras) as exc:
-            return discovery_failure(exc)
-        except Interrupted:
-            return fail("interrupted", ExitCode.INTERRUPTED)
+        address = address_or_exit_code(lambda: camera_address(settings, cancel))
+        if not isinstance(address, CameraAddress):
+            return address
         return _run(args, settings, address, observer, hook, cancel)
 
 

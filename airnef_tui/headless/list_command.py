@@ -19,8 +19,7 @@ from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.exitcodes import ExitCode
 from airnef_tui.headless import options
 from airnef_tui.camera.address import CameraAddress
-from airnef_tui.discovery.search import NoCameraFound, SeveralCameras
-from airnef_tui.headless.failures import camera_failure, discovery_failure, fail
+from airnef_tui.headless.failures import address_or_exit_code, camera_failure, fail
 from airnef_tui.headless.interrupts import stop_on_signals
 from airnef_tui.headless.job import (
     JobSettings, camera_address, list_with_progress, settings_from,
@@ -48,12 +47,9 @@ def run(args: argparse.Namespace) -> int:
     except options.UsageError as exc:
         return fail(str(exc), ExitCode.BAD_ARGUMENTS)
     with stop_on_signals(threading.Event()) as cancel:
-        try:
-            address = camera_address(settings, cancel)
-        except (NoCameraFound, SeveralCameras) as exc:
-            return discovery_failure(exc)
-        except Interrupted:
-            return fail("interrupted", ExitCode.INTERRUPTED)
+        address = address_or_exit_code(lambda: camera_address(settings, cancel))
+        if not isinstance(address, CameraAddress):
+            return address
         return _list(args, settings, address, cancel)
 
 
