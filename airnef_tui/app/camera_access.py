@@ -13,8 +13,9 @@ off or the run is cancelled: `busy` tells the browser that the camera is taken m
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from airnef_tui.app.download import download_files, run_timestamp
 from airnef_tui.app.listing import ListingProgress, list_card
 from airnef_tui.app.picked_run import RunControls, download_then_watch
 from airnef_tui.app.records import DownloadRecords
+from airnef_tui.app.thumbnails import LOCK_WAIT as THUMB_LOCK_WAIT
+from airnef_tui.app.thumbnails import Thumb, thumbnail_under
 from airnef_tui.app.tracked_sessions import TrackedSessions
 from airnef_tui.camera.address import CameraAddress
 from airnef_tui.camera.catalogue import CameraFile
@@ -79,6 +82,11 @@ class CameraAccess:
 
     def __init__(self, address: CameraAddress, options: ConnectionOptions = DEFAULTS) -> None:
         self.address = address
+        # What the user must know while a session opens (a Fujifilm asking for OK on the
+        # camera) goes to `on_note`, which the UI sets; the options' own note still hears it.
+        self.on_note: Callable[[str], None] | None = None
+        self._options_note = options.note
+        options = dataclasses.replace(options, note=self._note)
         self.options = options
         self.cancel = threading.Event()
         self._lock = threading.Lock()
@@ -94,6 +102,17 @@ class CameraAccess:
         """A listing or a download holds the session now (a watching download holds it for as
         long as it watches): work started meanwhile waits for it."""
         return self._lock.locked()
+
+    def _note(self, text: str) -> None:
+        for hear in (self._options_note, self.on_note):
+            if hear is not None:
+                hear(text)
+
+    def thumbnail(self, file: CameraFile, wait: float = THUMB_LOCK_WAIT) -> Thumb:
+        """The camera's thumbnail of `file`: a short request between the long jobs, which waits
+        at most `wait` seconds for a listing or download to let go of the session and never
+        opens one (see app.thumbnails)."""
+        return thumbnail_under(self._lock, self.link, file, wait)
 
     def _forward(self, event: Event | Reconnected) -> None:
         """The link reports reconnections; they belong to whichever download is running."""

@@ -52,10 +52,9 @@ CAMERA_BUSY = Thumb(None, "The camera is busy", lasting=False)  # e.g. writing a
 
 
 class Access(Protocol):
-    """What is used of `app.camera_access.CameraAccess` (spelled out: the lock is its own)."""
+    """What is used of `app.camera_access.CameraAccess`."""
 
-    _lock: threading.Lock
-    link: object
+    def thumbnail(self, file: CameraFile, wait: float = ...) -> Thumb: ...
 
 
 def cache_key(file: CameraFile) -> tuple[int, int, str, int]:
@@ -105,7 +104,7 @@ class ThumbnailCache:
 def fetch_thumbnail(access: Access, file: CameraFile, wait: float = LOCK_WAIT) -> Thumb:
     """The camera's thumbnail of `file` through `access`'s session, blocking (call it from a
     thread worker): see `thumbnail_under`."""
-    return thumbnail_under(access._lock, access.link, file, wait)
+    return access.thumbnail(file, wait)
 
 
 def thumbnail_under(lock: threading.Lock, link: object, file: CameraFile,
@@ -120,7 +119,7 @@ def thumbnail_under(lock: threading.Lock, link: object, file: CameraFile,
     if not lock.acquire(timeout=wait):
         return BUSY
     try:
-        session = getattr(link, "_session", None)  # the open session: never open one for this
+        session = link.current  # type: ignore[attr-defined]  # never open a session for this
         if session is None:
             return NOT_CONNECTED
         try:

@@ -59,6 +59,11 @@ class CameraLink(Generic[SessionT]):
         self._session: SessionT | None = None
 
     @property
+    def current(self) -> SessionT | None:
+        """The open session, if any, without opening one (for short requests between jobs)."""
+        return self._session
+
+    @property
     def session(self) -> SessionT:
         if self._session is None:
             self._session = self._open_session()
