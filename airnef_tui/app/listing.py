@@ -30,14 +30,22 @@ class NoTransferList(CameraError):
 
 
 def cached_prefetch(session: CameraSession, conn: sqlite3.Connection,
-                    camera: CameraIdentity) -> Prefetch:
+                    camera: CameraIdentity, progress: ListingProgress | None = None) -> Prefetch:
+    """The walk's prefetch hook, answered from the cache; a first listing asks the camera for
+    every object here, so this is where `progress(asked, of)` moves on a slow card."""
     cache = ObjectCache(conn)
     key = CameraKey(camera.model, camera.serial)
+    asked = [0, 0]  # objects asked for so far, of how many listed
 
     def fetch(handle: int) -> bytes:
-        return session.object_info(handle).encode()
+        info = session.object_info(handle).encode()
+        asked[0] += 1
+        if progress is not None:
+            progress(asked[0], max(asked))
+        return info
 
     def prefetch(storage_id: int, handles: list[int]) -> dict[int, ObjectInfo]:
+        asked[:] = [0, len(handles)]
         try:
             fingerprint = card_fingerprint(session.storage_info(storage_id))
             raw = cache.refresh(key, storage_id, fingerprint, handles, fetch)
@@ -56,7 +64,8 @@ def list_card(session: CameraSession, conn: sqlite3.Connection, camera: CameraId
               progress: ListingProgress | None = None) -> list[CameraFile]:
     """Every file on the camera's cards, through the cache; objects the camera cannot describe
     go to `on_skip`, and `progress(described, known)` follows a long walk."""
-    return list_files(session, on_skip=on_skip, prefetch=cached_prefetch(session, conn, camera),
+    return list_files(session, on_skip=on_skip,
+                      prefetch=cached_prefetch(session, conn, camera, progress),
                       progress=progress)
 
 
