@@ -5,16 +5,23 @@ in the browser, and going back from the browser closes that camera's session and
 discovery. Animations are off and nothing ticks on its own (no clock, no spinner, no blinking
 cursor): over SSH to a Raspberry Pi every repaint is bytes on a slow link, so the screen changes
 only when something happened.
+
+App-wide keys: `?` or F1 shows every key of every screen (generated from the bindings, see
+`screens/help.py`; F1 also works inside a text field, where `?` is a character); `q` quits,
+asking first while a download runs, on screen or behind the files; ctrl+q quits at once from
+anywhere, text fields included (the emergency exit: the download stops between pieces and keeps
+its .part); ctrl+p opens the command palette, which offers the current screen's actions by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.camera.address import CameraAddress
@@ -22,7 +29,10 @@ from airnef_tui.config import TuiSettings
 from airnef_tui.discovery.scope import Scope
 from airnef_tui.discovery.sighting import CameraSighting
 from airnef_tui.tui.screens.browser import BrowserScreen
+from airnef_tui.tui.screens.confirm_quit import ConfirmQuitScreen
 from airnef_tui.tui.screens.discovery import DiscoveryScreen
+from airnef_tui.tui.screens.help import HelpScreen, binding_commands, key_sections
+from airnef_tui.tui.screens.transfer import running_transfer
 
 
 class AirnefApp(App[int]):
@@ -31,8 +41,13 @@ class AirnefApp(App[int]):
     # an installed wheel find it at the same place.
     CSS_PATH = "styles/app.tcss"
     TITLE = "airnef-tui"
-    ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    ENABLE_COMMAND_PALETTE = True  # ctrl+p: the screen's actions by name (get_system_commands)
+    BINDINGS = [
+        Binding("ctrl+q", "quit_now", "Quit at once", show=False, priority=True,
+                id="app.quit_now"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+    ]
 
     def __init__(self, access: CameraAccess | None = None, output_dir: Path | None = None, *,
                  note: str = "", scope: Scope | None = None,
@@ -85,8 +100,45 @@ class AirnefApp(App[int]):
     def shut_down(self, access: CameraAccess) -> None:
         access.shutdown()  # a Nikon holds its session a second: not on the UI loop
 
+    # -- keys everywhere --------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """`?`/F1: every key, the current screen's first; again (or Esc, q) closes it."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(key_sections(self, type(self.screen))))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: Textual's own commands (its key panel replaced by our help), then the
+        actions of the screen the palette was opened on and of its widgets."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
+        yield SystemCommand("Help: every key", "The keys of every screen (? or F1)",
+                            self.action_help)
+        yield from binding_commands(self, screen)
+
     async def action_quit(self) -> None:
-        """Quit at once; a download in flight stops between pieces and keeps its .part."""
+        """`q`: quit; while a download runs (shown or behind the files), only once confirmed."""
+        transfer = running_transfer(self.access) if self.access is not None else None
+        if transfer is not None:
+            tally = transfer.tally
+            what = (f"A download is running: {tally.handled} of {tally.total} file(s) handled"
+                    + (", watching for new shots." if transfer.watching else "."))
+            self.push_screen(ConfirmQuitScreen(what), self._quit_answered)
+            return
+        self._quit_now()
+
+    def _quit_answered(self, quit_: bool | None) -> None:
+        if quit_:
+            self._quit_now()
+
+    def action_quit_now(self) -> None:
+        self._quit_now()
+
+    def _quit_now(self) -> None:
+        """A download in flight stops between pieces and keeps its .part."""
         if self.access is not None:
             self.access.cancel.set()
         self.exit(0)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import socket
+import time
 
-from textual.widgets import Button
+from textual.widgets import Button, Input, LoadingIndicator
 
 from airnef_tui.camera.address import CameraAddress
 from airnef_tui.app.units import size
 from airnef_tui.rename.preview import PreviewModel
 from airnef_tui.tui.app import AirnefApp
 from airnef_tui.app.camera_access import CameraAccess
-from airnef_tui.tui.screens.browser import BrowserScreen
+from airnef_tui.tui.screens.browser import BrowserScreen, CardCounted
+from airnef_tui.tui.screens.browser_text import CardCount, ThrottledCount
 from airnef_tui.tui.screens.transfer import TransferScreen
 from airnef_tui.tui.widgets.preview_list import PreviewList
 from airnef_tui.tui.widgets.spec_field import SpecField
+from test_tui_picking import burst
 from tui_pilot import (
     SIZE, browser_with_files, file_list, preview_lines, preview_pane, static_text, type_spec,
     wait_until,
@@ -216,7 +220,110 @@ async def test_an_unreachable_camera_is_explained_with_what_to_do(output_dir):
             assert f"127.0.0.1:{port}" in status
             assert "press r to try again" in status
             await pilot.press("r")
-            assert pilot.app.screen.loading or "Could not read" in static_text(
+            assert pilot.app.screen.listing or "Could not read" in static_text(
                 pilot, "#load-status")
     finally:
         access.shutdown()
+
+
+# -- while the card is read ---------------------------------------------------------------------
+
+def count_frames(app) -> list[float]:
+    """Times at which the app hands a frame to the terminal (headless too): what goes over SSH."""
+    frames: list[float] = []
+    display = app._display
+
+    def counting(screen, renderable) -> None:
+        if renderable is not None:
+            frames.append(time.monotonic())
+        display(screen, renderable)
+
+    app._display = counting
+    return frames
+
+
+async def test_a_slow_listing_shows_a_static_count_and_answers_every_key(start_camera, make_app):
+    sim = start_camera(files=150, latency_ms=20)  # ~170 objects, ~4 s on a first listing
+    counts: list[tuple[float, CardCount]] = []
+    seen: list[CardCounted] = []
+
+    def hook(message) -> None:  # called on each dispatch, and a message may be dispatched twice
+        if isinstance(message, CardCounted) and not any(m is message for m in seen):
+            seen.append(message)
+            counts.append((time.monotonic(), message.count))
+
+    app = make_app(sim)
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        frames = count_frames(app)
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen) and browser.listing
+        first = static_text(pilot, "#load-status")
+        assert first.startswith((f"Connecting to the camera at {sim.host}:{sim.port}…",
+                                 "Reading the card: "))
+        await wait_until(pilot, lambda: "Reading the card: " in static_text(
+            pilot, "#load-status"), "the count")
+        assert re.fullmatch(r"Reading the card: \d+ of \d+ objects",
+                            static_text(pilot, "#load-status"))
+        # No spinner: Textual's Widget.loading is not shadowed, and nothing is animated.
+        assert browser.loading is False and not app.screen.query(LoadingIndicator)
+
+        quiet_from = len(frames)
+        started = time.monotonic()
+        await pilot.pause(1.5)
+        elapsed = time.monotonic() - started
+        assert browser.catalogue is None, "the listing ended too soon for this test"
+        # At most one repaint per count (~4 a second), where a spinner redraws ~15 times.
+        assert len(frames) - quiet_from <= elapsed * 4 + 3
+
+        await pilot.press("a", "d", "r")
+        said = [n.message for n in app._notifications]
+        assert any("Still reading the card" in m and "picked once they are listed" in m
+                   for m in said)
+        assert any("Still reading the card" in m and "d downloads once" in m for m in said)
+        assert any("Still reading the card" in m and "r reads it again" in m for m in said)
+        await pilot.press("tab")  # the rename pane is usable meanwhile
+        assert isinstance(browser.focused, Input)
+        assert browser.query_one("#name-spec") in browser.focused.ancestors
+
+        await browser_with_files(pilot)
+        assert not browser.listing and not browser.query_one("#load-status").display
+        # Counts came at most ~4 a second (as handled: a busy loop may bunch two) and only
+        # went forward.
+        assert len(counts) <= (counts[-1][0] - counts[0][0]) * 4 + 2
+        assert [c.described for _, c in counts] == sorted(c.described for _, c in counts)
+        assert counts[-1][1].known >= 150
+        # The list has the keys now: Esc leaves the spec field for the list, `a` picks.
+        await pilot.press("escape", "a")
+        assert file_list(pilot).selected_indexes == list(range(150))
+
+
+async def test_keys_during_a_re_read_work_on_the_files_shown(start_camera, make_app):
+    sim = start_camera(files=6, latency_ms=20)
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        browser = await browser_with_files(pilot)
+        # The re-read takes a few round trips of 20 ms: the keys are all handled meanwhile.
+        await burst(pilot, "r", "space", "down", "space", "d")
+        assert file_list(pilot).selected_indexes == [0, 1]
+        assert any("Still reading the card" in n.message and "d downloads once" in n.message
+                   for n in app._notifications)
+        assert not isinstance(app.screen, TransferScreen)
+        await wait_until(pilot, lambda: not browser.listing, "the re-read")
+        assert file_list(pilot).selected_indexes == [0, 1]  # kept across the re-read
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, TransferScreen), "the download")
+
+
+def test_the_count_is_throttled_and_never_goes_back():
+    now = [0.0]
+    posted: list[CardCount] = []
+    count = ThrottledCount(posted.append, every=0.25, clock=lambda: now[0])
+    for described in range(1, 101):  # the camera asked, one object every 10 ms
+        now[0] += 0.01
+        count(described, 100)
+    assert posted[0] == CardCount(1, 100) and len(posted) == 4  # 0.01, 0.26, 0.51, 0.76 s
+    now[0] += 1
+    count(37, 100)  # the walk over the answers counts again from 1: not shown
+    assert len(posted) == 4
+    count(1, 50)  # the second card
+    assert posted[-1] == CardCount(1, 50)
