@@ -382,13 +382,17 @@ async def test_b_goes_back_to_the_files_while_the_download_goes_on_and_reports_t
         assert app.is_screen_installed(transfer)
         assert running_transfer(app.access) is transfer
 
-        await pilot.press("d")  # another download while this one holds the camera: refused
-        await wait_until(pilot, lambda: isinstance(app.screen, TransferScreen)
-                         and app.screen is not transfer and not app.screen.running,
-                         "the second download refused")
-        assert "still going on behind the files" in static_text(pilot, "#summary")
-        assert transfer.running and not app.access.cancel.is_set()
-        await pilot.press("escape")
+        await pilot.press("d", "r")  # another download, a re-read: the camera is taken
+        await pilot.pause(0.1)
+        assert app.screen is browser and transfer.running and not app.access.cancel.is_set()
+        refusals = [str(n.message) for n in app._notifications
+                    if "busy with the download behind the files" in str(n.message)]
+        assert len(refusals) == 2
+        await wait_until(pilot, lambda: static_text(pilot, "#transfer-status").startswith(
+            "Download: "), "the running download on the browser's status line")
+        await pilot.press("T")  # shows it again
+        await wait_until(pilot, lambda: app.screen is transfer, "the transfer screen again")
+        await pilot.press("b")
         await pilot.pause(0.1)
         assert app.screen is browser
 

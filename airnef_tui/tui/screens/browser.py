@@ -47,9 +47,11 @@ from airnef_tui.tui.messages import CatalogueFailed, CatalogueLoaded, HistoryRef
 from airnef_tui.tui.screens.browser_text import (
     CameraFacts, CardCount, ThrottledCount, fit_camera_line,
 )
+from airnef_tui.tui.screens.browser_companions import BrowserCompanions
 from airnef_tui.tui.screens.transfer import TransferResult, TransferScreen
 from airnef_tui.tui.widgets.file_list import FileList
 from airnef_tui.tui.widgets.preview_pane import NotReady, PreviewPane
+from airnef_tui.tui.widgets.thumbnail import ThumbnailPane
 
 NARROW_WIDTH = 100  # columns: below this the rename pane is a panel shown in the list's place
 HELP_HINT = " · ? all keys"
@@ -66,7 +68,7 @@ class CardCounted(Message):
         self.count = count
 
 
-class BrowserScreen(Screen):
+class BrowserScreen(BrowserCompanions, Screen):
     BINDINGS = [
         Binding("d", "download", "Download", id="browser.download"),
         Binding("r", "reload", "Re-read card", id="browser.reload"),
@@ -75,6 +77,8 @@ class BrowserScreen(Screen):
         Binding("p,f2", "pane(True)", "Rename pane", id="browser.pane"),
         Binding("p,f2", "pane(False)", "Files only", id="browser.pane_off"),
         Binding("escape", "files", "Back to files", id="browser.files"),
+        Binding("T", "show_transfer", "Transfer", id="browser.transfer"),
+        Binding("ctrl+t", "thumbnail", "Thumbnail", show=False, id="browser.thumbnail"),
         Binding("escape", "back", "Cameras", id="browser.back"),
         Binding("tab", "focus_step(1)", "Next field", show=False, id="browser.next"),
         Binding("shift+tab", "focus_step(-1)", "Previous field", show=False,
@@ -106,12 +110,20 @@ class BrowserScreen(Screen):
                 yield Static("", id="load-status")
                 yield FileList(id="files")
                 yield Static("", id="selection-status")
+                yield Static("", id="transfer-status")
             with Vertical(id="preview-side"):
+                yield ThumbnailPane(self.access, enabled=self._thumbnails_wanted())
                 yield PreviewPane(self.output_dir, id="preview")
                 yield Button("Download selected (d)", id="download", compact=True)
         yield Footer()
 
+    def _thumbnails_wanted(self) -> bool:
+        settings = getattr(self.app, "settings", None)
+        return bool(getattr(settings, "thumbnails", True))
+
     def on_mount(self) -> None:
+        self.query_one("#transfer-status", Static).display = False
+        self.listen_for_camera_notes()
         self.query_one(FileList).display = False
         self._lay_out()
         self.action_reload()
@@ -142,6 +154,8 @@ class BrowserScreen(Screen):
     def action_reload(self) -> None:
         if self.listing:
             self._refuse("r", "r reads it again once this listing has ended")
+            return
+        if self.refuse_while_taken("r reads the card again"):
             return
         self.listing = True
         self.count = None
@@ -396,6 +410,8 @@ class BrowserScreen(Screen):
     def action_download(self) -> None:
         if self.listing:
             self._refuse("d", "d downloads once the files are listed")
+            return
+        if self.refuse_while_taken("d downloads"):
             return
         if self.catalogue is None:
             self.notify("The camera's files are not listed: press r to read the card again.",

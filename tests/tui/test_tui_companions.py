@@ -1,0 +1,38 @@
+"""The browser's companions: the thumbnail of the file under the cursor, and what the camera
+says while its session opens."""
+
+from __future__ import annotations
+
+import asyncio
+
+from airnef_tui.tui.widgets.thumbnail import ThumbnailPane
+from tui_pilot import browser_with_files, wait_until
+
+WIDE = (120, 40)
+
+
+async def test_the_file_under_the_cursor_shows_its_thumbnail(start_camera, make_app):
+    sim = start_camera(files=4)
+    app = make_app(sim)
+    async with app.run_test(size=WIDE) as pilot:
+        browser = await browser_with_files(pilot)
+        pane = browser.query_one(ThumbnailPane)
+        await pilot.press("down")
+        await wait_until(pilot, lambda: pane.showing is not None
+                         and any("▀" in line for line in pane.lines()), "a thumbnail")
+        assert pane.showing == browser.catalogue.files[1]
+        await pilot.press("ctrl+t")  # off: the list gets the room back
+        await pilot.pause(0.1)
+        assert not pane.display
+
+
+async def test_a_note_from_the_camera_is_shown(start_camera, make_app):
+    sim = start_camera(files=2)
+    app = make_app(sim)
+    async with app.run_test(size=WIDE) as pilot:
+        await browser_with_files(pilot)
+        # as a session opening in a worker thread says it
+        await asyncio.to_thread(app.access.options.note,
+                                "Press OK on the camera to let this computer in")
+        await wait_until(pilot, lambda: any("Press OK on the camera" in str(n.message)
+                                            for n in app._notifications), "the note")
