@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from airnef_tui.ptpip.codes import PacketType
 from airnef_tui.ptpip.errors import ProtocolError
+from airnef_tui.ptpip.stream_buffer import StreamBuffer
 from airnef_tui.ptpip.packets import HEADER_SIZE, Data, EndData, Packet, decode_payload
 
 DEFAULT_MAX_PACKET = 64 * 1024 * 1024
@@ -22,10 +23,9 @@ DEFAULT_DATA_PIECE = 1024 * 1024
 _HEADER = struct.Struct("<II")
 _TID = struct.Struct("<I")
 _KNOWN_TYPES = frozenset(PacketType)
-_COMPACT_AT = 1024 * 1024  # drop consumed bytes from the front once this many have piled up
 
 
-class Framer:
+class Framer(StreamBuffer):
     """Feed it received bytes, then drain `next_packet()` until it returns None."""
 
     def __init__(self, max_packet: int = DEFAULT_MAX_PACKET,
@@ -34,51 +34,20 @@ class Framer:
             raise ValueError("data_piece must be positive")
         self.max_packet = max_packet
         self.data_piece = data_piece
-        # Received bytes; those before _start are consumed. Advancing an index instead of
-        # deleting from the front spares a memmove of the rest of the buffer for every packet.
-        self._buf = bytearray()
-        self._start = 0
-        self._consumed = 0  # stream offset of _buf[_start]
+        super().__init__()
         # While inside a Data/End Data packet: its type, transaction id, payload bytes still due.
         self._data_type: int | None = None
         self._data_tid = 0
         self._data_left = 0
 
     @property
-    def stream_offset(self) -> int:
-        """Bytes of the stream consumed into packets so far."""
-        return self._consumed
-
-    @property
     def in_packet(self) -> bool:
         """True when the stream stopped inside a packet (a connection cut mid-packet)."""
         return self._available() > 0 or self._data_type is not None
 
-    def _available(self) -> int:
-        return len(self._buf) - self._start
-
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
-        if self._start:
-            if self._start >= len(self._buf):
-                self._buf = bytearray(data)
-                self._start = 0
-                return
-            if self._start >= _COMPACT_AT or self._start * 2 >= len(self._buf):
-                del self._buf[:self._start]
-                self._start = 0
-        self._buf += data
-
     def __iter__(self) -> Iterator[Packet]:
         while (packet := self.next_packet()) is not None:
             yield packet
-
-    def _take(self, count: int) -> bytes:
-        start = self._start
-        with memoryview(self._buf) as view:
-            chunk = bytes(view[start:start + count])
-        self._start = start + count
-        self._consumed += count
-        return chunk
 
     def next_packet(self) -> Packet | None:
         if self._data_type is not None:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Union
 
 from airnef_tui.ptpip.errors import ProtocolError
+from airnef_tui.ptpip.stream_buffer import StreamBuffer
 from airnef_tui.ptpip.fuji import (
     CONTAINER_HEADER_SIZE, HANG_UP_LENGTH, FujiCommand, FujiContainerType, FujiDataHeader,
     FujiDataPiece, FujiEvent, FujiHangUp, FujiInitRequest, FujiResponse, check_container_header,
@@ -30,7 +31,6 @@ from airnef_tui.ptpip.packets import HEADER_SIZE, InitCommandAck, InitFail, deco
 DEFAULT_DATA_PIECE = 1024 * 1024
 _PTPIP_HEAD = struct.Struct("<II")
 _CONTAINER_HEAD = struct.Struct("<IHHI")
-_COMPACT_AT = 1024 * 1024
 
 FujiFramed = Union[InitCommandAck, InitFail, FujiInitRequest, FujiCommand, FujiResponse, FujiEvent,
                    FujiDataHeader, FujiDataPiece, FujiHangUp]
@@ -43,7 +43,7 @@ class FujiHandshake(enum.Enum):
     INIT = "init"  # the host's side of the socket: the 82-byte Fujifilm Init
 
 
-class FujiFramer:
+class FujiFramer(StreamBuffer):
     """Feed it received bytes, then drain `next_container()` until it returns None.
 
     `handshake`: ACK for a client reading the camera, INIT for a simulator reading the host, None
@@ -57,48 +57,19 @@ class FujiFramer:
         self.data_piece = data_piece
         self.handshake = handshake  # still due; None once passed
         self.closed = False  # an Init Fail or a hang-up went by: the stream must end there
-        self._buf = bytearray()
-        self._start = 0
-        self._consumed = 0  # stream offset of _buf[_start]
+        super().__init__()
         self._in_data = False
         self._data_tid = 0
         self._data_left = 0
-
-    @property
-    def stream_offset(self) -> int:
-        """Bytes of the stream consumed into values so far."""
-        return self._consumed
 
     @property
     def in_container(self) -> bool:
         """True when the stream stopped inside a packet or container (a connection cut short)."""
         return self._available() > 0 or self._in_data
 
-    def _available(self) -> int:
-        return len(self._buf) - self._start
-
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
-        if self._start:
-            if self._start >= len(self._buf):
-                self._buf = bytearray(data)
-                self._start = 0
-                return
-            if self._start >= _COMPACT_AT or self._start * 2 >= len(self._buf):
-                del self._buf[:self._start]
-                self._start = 0
-        self._buf += data
-
     def __iter__(self) -> Iterator[FujiFramed]:
         while (item := self.next_container()) is not None:
             yield item
-
-    def _take(self, count: int) -> bytes:
-        start = self._start
-        with memoryview(self._buf) as view:
-            chunk = bytes(view[start:start + count])
-        self._start = start + count
-        self._consumed += count
-        return chunk
 
     def next_container(self) -> FujiFramed | None:
         if self._in_data:
