@@ -18,9 +18,10 @@ async def test_the_file_under_the_cursor_shows_its_thumbnail(start_camera, make_
         browser = await browser_with_files(pilot)
         pane = browser.query_one(ThumbnailPane)
         await pilot.press("down")
-        await wait_until(pilot, lambda: pane.showing is not None
-                         and any("▀" in line for line in pane.lines()), "a thumbnail")
-        assert pane.showing == browser.catalogue.files[1]
+        second = browser.catalogue.files[1]
+        await wait_until(pilot, lambda: pane.showing == second
+                         and any("▀" in line for line in pane.lines()),
+                         "the second file's thumbnail")
         await pilot.press("ctrl+t")  # off: the list gets the room back
         await pilot.pause(0.1)
         assert not pane.display
