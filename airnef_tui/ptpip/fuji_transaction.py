@@ -23,7 +23,7 @@ from airnef_tui.ptpip.fuji import (
 )
 from airnef_tui.ptpip.packets import OperationRequest, OperationResponse
 from airnef_tui.ptpip.transaction import (
-    MAX_TRANSACTION_ID, DataReceived, RequestReceived, ResponseReceived, Step,
+    DataReceived, InitiatorState, RequestReceived, ResponseReceived, Step,
     _Phase,  # the byte-count rules of a data phase, shared on purpose
 )
 
@@ -61,31 +61,13 @@ def _check_params(params: tuple[int, ...]) -> tuple[int, ...]:
 
 # ---- the host's end --------------------------------------------------------------------------
 
-class FujiInitiator:
+class FujiInitiator(InitiatorState):
     """The client's side: numbers transactions, builds commands, checks what the camera answers.
 
     `start` opens a transaction and returns the containers to send (the command, then for host
     data one `FujiData`: a 12-byte header and the bytes). Everything the framer gives after that,
     but the out-of-band ones, goes to `receive` until it returns `ResponseReceived`.
     """
-
-    def __init__(self) -> None:
-        self.step = Step.IDLE
-        self.transaction_id = 0  # the current (or last) transaction's id
-        self.opcode = 0
-        self._max_data: int | None = None
-        self._phase: _Phase | None = None
-        self._data_in_allowed = True
-
-    @property
-    def idle(self) -> bool:
-        """No transaction is open: the stream is at a container boundary between transactions."""
-        return self.step is Step.IDLE
-
-    @property
-    def received(self) -> int:
-        """Data bytes of the current transaction received so far."""
-        return self._phase.received if self._phase is not None else 0
 
     @property
     def announced(self) -> int | None:
@@ -100,18 +82,12 @@ class FujiInitiator:
         Transaction ids go 1, 2, … and wrap to 1; `transaction_id` overrides the next one (0 for
         OpenSession). `max_data` bounds the data container the camera may announce.
         """
-        if self.step is not Step.IDLE:
-            raise ProtocolError(f"transaction {self.transaction_id} is still open")
+        transaction_id = self._next_transaction_id(transaction_id)
         params = _check_params(params)
-        if transaction_id is None:
-            transaction_id = self.transaction_id + 1 if self.transaction_id < MAX_TRANSACTION_ID else 1
         if not (0 <= opcode <= 0xFFFF and 0 <= transaction_id <= 0xFFFFFFFF):
             raise ProtocolError(f"opcode 0x{opcode:X} or transaction id {transaction_id} "
                                 "out of range")
-        self.transaction_id, self.opcode = transaction_id, opcode
-        self._max_data, self._phase = max_data, None
-        self._data_in_allowed = data_out is None
-        self.step = Step.AWAIT_RESPONSE
+        self._open(opcode, transaction_id, data_out, max_data)
         command = FujiCommand(opcode, transaction_id, params)
         if data_out is None:
             return (command,)

@@ -101,13 +101,9 @@ def _check_tid(packet: Packet, expected: int) -> None:
 
 # ---- the host's end ------------------------------------------------------------------------
 
-class Initiator:
-    """The client's side: numbers transactions, builds requests, checks what the camera answers.
-
-    `start` opens a transaction and returns the packets to send (the request, plus Start Data and
-    End Data when the host has data for the camera); then every packet the camera sends (but the
-    out-of-band ones) goes to `receive` until it returns `ResponseReceived`.
-    """
+class InitiatorState:
+    """What every client-side machine keeps (PTP/IP's packets and Fujifilm's containers alike):
+    the step, the transaction ids 1, 2, … wrapping to 1, the data phase so far."""
 
     def __init__(self) -> None:
         self.step = Step.IDLE
@@ -116,17 +112,45 @@ class Initiator:
         self._max_data: int | None = None
         self._phase: _Phase | None = None
         self._data_in_allowed = True
-        self._cancelled = False
 
     @property
     def idle(self) -> bool:
-        """No transaction is open: the stream is at a packet boundary between transactions."""
+        """No transaction is open: the stream is at a boundary between transactions."""
         return self.step is Step.IDLE
 
     @property
     def received(self) -> int:
         """Data bytes of the current transaction received so far."""
         return self._phase.received if self._phase is not None else 0
+
+    def _next_transaction_id(self, explicit: int | None) -> int:
+        """The id the next transaction gets (`explicit` when given); raises while one is open.
+        Changes nothing, so a caller can still refuse its arguments."""
+        if self.step is not Step.IDLE:
+            raise ProtocolError(f"transaction {self.transaction_id} is still open")
+        if explicit is not None:
+            return explicit
+        return self.transaction_id + 1 if self.transaction_id < MAX_TRANSACTION_ID else 1
+
+    def _open(self, opcode: int, transaction_id: int, data_out: bytes | None,
+              max_data: int | None) -> None:
+        self.transaction_id, self.opcode = transaction_id, opcode
+        self._max_data, self._phase = max_data, None
+        self._data_in_allowed = data_out is None
+        self.step = Step.AWAIT_RESPONSE
+
+
+class Initiator(InitiatorState):
+    """The client's side: numbers transactions, builds requests, checks what the camera answers.
+
+    `start` opens a transaction and returns the packets to send (the request, plus Start Data and
+    End Data when the host has data for the camera); then every packet the camera sends (but the
+    out-of-band ones) goes to `receive` until it returns `ResponseReceived`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancelled = False
 
     def start(self, opcode: int, params: tuple[int, ...] = (), *, data_out: bytes | None = None,
               max_data: int | None = None, transaction_id: int | None = None
@@ -137,15 +161,9 @@ class Initiator:
         OpenSession, after which numbering goes on from 1). `max_data` bounds the data phase
         the camera may announce.
         """
-        if self.step is not Step.IDLE:
-            raise ProtocolError(f"transaction {self.transaction_id} is still open")
-        if transaction_id is None:
-            transaction_id = self.transaction_id + 1 if self.transaction_id < MAX_TRANSACTION_ID else 1
-        self.transaction_id, self.opcode = transaction_id, opcode
-        self._max_data, self._phase = max_data, None
-        self._data_in_allowed = data_out is None
+        transaction_id = self._next_transaction_id(transaction_id)
+        self._open(opcode, transaction_id, data_out, max_data)
         self._cancelled = False
-        self.step = Step.AWAIT_RESPONSE
         if data_out is None:
             return (OperationRequest(opcode, transaction_id, tuple(params)),)
         return (OperationRequest(opcode, transaction_id, tuple(params), DataPhase.OUT),
