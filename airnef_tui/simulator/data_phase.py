@@ -13,9 +13,11 @@ for the operation response.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from airnef_tui.ptpip.codes import PacketType
 from airnef_tui.ptpip.packets import encode
-from airnef_tui.ptpip.transaction import Responder
+from airnef_tui.ptpip.transaction import DataCancelled, DataReceived, Responder
 from airnef_tui.simulator.profiles import DataLayout
 
 MAX_PACKET_PAYLOAD = 0xFFFFFFFF - 12  # u32 packet length minus header and transaction id
@@ -43,3 +45,25 @@ def encode_data_phase(responder: Responder, data: bytes, layout: DataLayout) -> 
         out.append(data[pos:pos + length])
         pos += length
     return b"".join(out)
+
+
+MAX_INCOMING_DATA = 1024 * 1024  # host-to-camera data kept; the rest is read and dropped
+
+
+def receive_host_data(receive: Callable[[], object]) -> bytes | None:
+    """The host's data phase, whatever the transport: `receive()` feeds the next packet or
+    container to the responder machine and returns its event. The first MAX_INCOMING_DATA bytes
+    are kept (a camera stores a property or a clock, never megabytes); None when the host
+    cancelled its data phase."""
+    kept = bytearray()
+    while True:
+        event = receive()
+        if isinstance(event, DataCancelled):
+            return None
+        if isinstance(event, DataReceived):
+            room = MAX_INCOMING_DATA - len(kept)
+            if room > 0:
+                kept += event.payload[:room]
+            if event.last:
+                return bytes(kept)
+        # None: the start of the data phase (Start Data, a data container's header)

@@ -26,8 +26,9 @@ from airnef_tui.ptpip.fuji import (
 from airnef_tui.ptpip.fuji_framer import FujiFramed, FujiFramer, FujiHandshake
 from airnef_tui.ptpip.fuji_transaction import FujiResponder
 from airnef_tui.ptpip.packets import InitCommandAck, InitFail
-from airnef_tui.ptpip.transaction import DataReceived, RequestReceived
+from airnef_tui.ptpip.transaction import RequestReceived
 from airnef_tui.simulator.context import CameraContext
+from airnef_tui.simulator.data_phase import receive_host_data
 from airnef_tui.simulator.faults import Fault
 from airnef_tui.simulator.fuji_camera import FujiCamera
 from airnef_tui.simulator.fuji_operations import FujiOperations
@@ -38,7 +39,6 @@ from airnef_tui.simulator.operations import Handler, ObjectSlice, Reply
 log = logging.getLogger("airnef_tui.simulator")
 
 RECV_SIZE = 256 * 1024
-MAX_INCOMING_DATA = 1024 * 1024  # host-to-camera data kept; the rest is read and dropped
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
@@ -178,18 +178,8 @@ class FujiSession:
             raise
         return ops.reply_sent()
 
-    def _receive_data(self) -> bytes:
-        """The host's data container (its first MAX_INCOMING_DATA bytes)."""
-        kept = bytearray()
-        while True:
-            event = self.responder.receive(self._next_container())
-            if isinstance(event, DataReceived):
-                room = MAX_INCOMING_DATA - len(kept)
-                if room > 0:
-                    kept += event.payload[:room]
-                if event.last:
-                    return bytes(kept)
-            # None: the data container's header
+    def _receive_data(self) -> bytes | None:
+        return receive_host_data(lambda: self.responder.receive(self._next_container()))
 
     def _dispatch(self, code: int, params: tuple[int, ...], incoming: bytes | None) -> Reply:
         handler = self._handlers.get(code)

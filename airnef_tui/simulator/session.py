@@ -22,10 +22,10 @@ from airnef_tui.ptpip.packets import (
     encode,
 )
 from airnef_tui.ptpip.transaction import (
-    DataCancelled, DataReceived, RequestReceived, Responder, is_out_of_band,
+    RequestReceived, Responder, is_out_of_band,
 )
 from airnef_tui.simulator.context import CameraContext
-from airnef_tui.simulator.data_phase import encode_data_phase
+from airnef_tui.simulator.data_phase import encode_data_phase, receive_host_data
 from airnef_tui.simulator.event_channel import EventChannel
 from airnef_tui.simulator.faults import Fault
 from airnef_tui.simulator.link import Drip, Link, LinkClosed
@@ -38,7 +38,6 @@ from airnef_tui.simulator.vendor_operations import (
 
 log = logging.getLogger("airnef_tui.simulator")
 
-MAX_INCOMING_DATA = 1024 * 1024  # host-to-camera data kept; the rest is read and dropped
 
 # Operations that carry host-to-camera data. Some hosts (older libgphoto2 releases) flag every
 # request as data phase 1 ("no data or data in"), so the flag alone cannot tell that a Start Data
@@ -188,19 +187,7 @@ class CommandSession:
             raise LinkClosed("the camera went to sleep")
 
     def _receive_data(self) -> bytes | None:
-        """The host's data phase (its first MAX_INCOMING_DATA bytes); None when cancelled."""
-        kept = bytearray()
-        while True:
-            event = self.responder.receive(self._next_packet())
-            if isinstance(event, DataCancelled):
-                return None
-            if isinstance(event, DataReceived):
-                room = MAX_INCOMING_DATA - len(kept)
-                if room > 0:
-                    kept += event.payload[:room]
-                if event.last:
-                    return bytes(kept)
-            # None: the Start Data
+        return receive_host_data(lambda: self.responder.receive(self._next_packet()))
 
     def _dispatch(self, code: int, params: tuple[int, ...], incoming: bytes | None) -> Reply:
         if self.sony.busy(code):

@@ -25,7 +25,8 @@ from airnef_tui.simulator.device_props import DeviceProperties
 from airnef_tui.simulator.faults import FaultPlan
 from airnef_tui.simulator.link import Link
 from airnef_tui.simulator.profiles import get_profile
-from airnef_tui.simulator.session import MAX_INCOMING_DATA, CommandSession
+from airnef_tui.simulator.data_phase import MAX_INCOMING_DATA
+from airnef_tui.simulator.session import CommandSession
 from airnef_tui.simulator.stats import SimulatorStats
 from airnef_tui.simulator.transfer_list import TransferList
 from sim_raw_client import RawClient
