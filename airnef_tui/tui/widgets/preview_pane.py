@@ -2,9 +2,11 @@
 
 The preview is the same `PreviewModel` that `transfer.plan` uses to name the files of a run, fed
 the same facts (already-downloaded files left out and unnumbered, counters from the history), so
-what the pane shows is what the download writes. Typing is debounced: the model is updated once
-the keys stop for `DEBOUNCE_SECONDS`, not on each key, which keeps a slow SSH link and a Pi's CPU
-out of the way of fast typing. A download request applies any pending change first.
+what the pane shows is what the download writes. A change after a pause is shown at once, so a
+paced keystroke settles as fast as the model evaluates; keys that follow within
+`DEBOUNCE_SECONDS` (fast typing, a burst over SSH) are gathered into one update once they stop,
+which keeps a slow link and a Pi's CPU out of the way of fast typing. A download request applies
+any pending change first.
 
 Presets (keys work while the pane has focus; ids for `[tui.keys]` in brackets): ctrl+o or Enter on
 the Preset line opens the picker [presets.choose]; a preset replaces both specs, and ctrl+z puts
@@ -17,6 +19,7 @@ starts with come from the app's settings: config.toml's `[tui]` section and the 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +94,7 @@ class PreviewPane(Vertical):
         self._output_dir: Path | None = output_dir
         self._files_changed = True
         self._pending: Timer | None = None
+        self._applied_at = -DEBOUNCE_SECONDS  # monotonic seconds of the last update
 
     def compose(self) -> ComposeResult:
         yield SpecField("Name", "file", id="name-spec", placeholder="empty = the camera's names")
@@ -170,6 +174,9 @@ class PreviewPane(Vertical):
     def _schedule(self) -> None:
         if self._pending is not None:
             self._pending.stop()
+        elif time.monotonic() - self._applied_at >= DEBOUNCE_SECONDS:
+            self._apply()  # the first change after a pause: no wait
+            return
         self._pending = self.set_timer(DEBOUNCE_SECONDS, self._apply)
 
     # -- applying --------------------------------------------------------------------------------
@@ -183,6 +190,7 @@ class PreviewPane(Vertical):
 
     def _apply(self) -> None:
         self._pending = None
+        self._applied_at = time.monotonic()
         name_field = self.query_one("#name-spec", SpecField)
         dir_field = self.query_one("#dir-spec", SpecField)
         specs_valid = name_field.compile() & dir_field.compile()
