@@ -5,7 +5,8 @@
     preset = "date-folders"        # fills both specs; file_spec / dir_spec override one each
     file_spec = "@capturedate@-@filename@"
     animations = false             # true lets Textual animate (more bytes over SSH)
-    thumbnails = true              # the highlighted photo's thumbnail, when there is room
+    thumbnails = "auto"            # the highlighted photo's thumbnail, when there is room:
+                                   # true, false, or "auto" (shown unless run over SSH)
 
     [tui.keys]                     # binding id = key, or several keys separated by commas
     presets.save = "f5"
@@ -39,7 +40,7 @@ class TuiSettings:
     file_spec: str | None = None
     dir_spec: str | None = None
     animations: bool = False
-    thumbnails: bool = True
+    thumbnails: bool | None = None  # None: "auto", shown unless the UI runs over SSH
     keys: Mapping[str, str] = field(default_factory=dict)
     config_path: Path | None = None
     problems: tuple[str, ...] = ()
@@ -64,13 +65,21 @@ def _flag(value: object) -> bool:
     return value
 
 
+def _flag_or_auto(value: object) -> bool | None:
+    if value == "auto":
+        return None
+    if not isinstance(value, bool):
+        raise ValueError(f'must be true, false or "auto", not {value!r}')
+    return value
+
+
 def _folder(value: object) -> Path:
     return Path(_name(value)).expanduser().absolute()
 
 
 _READERS: dict[str, Callable[[object], object]] = {
     "output": _folder, "preset": _name, "file_spec": _text, "dir_spec": _text,
-    "animations": _flag, "thumbnails": _flag,
+    "animations": _flag, "thumbnails": _flag_or_auto,
 }
 
 

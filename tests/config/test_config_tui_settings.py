@@ -17,7 +17,7 @@ def config(tmp_path) -> Path:
 def test_no_file_gives_the_defaults(config):
     settings = load_tui_settings(config)
     assert settings == TuiSettings(config_path=config)
-    assert settings.animations is False and settings.thumbnails is True
+    assert settings.animations is False and settings.thumbnails is None  # auto
 
 
 def test_every_setting_is_read(config):
@@ -62,3 +62,15 @@ def test_a_section_of_the_wrong_shape_gives_the_defaults(config, text, problem):
     assert settings.keys == {} and settings.animations is False
     [only] = settings.problems
     assert problem in only and "\n" not in only
+
+
+def test_thumbnails_take_true_false_or_auto(config):
+    for written, read in (('"auto"', None), ("true", True), ("false", False)):
+        config.write_text(f"[tui]\nthumbnails = {written}\n")
+        settings = load_tui_settings(config)
+        assert settings.thumbnails is read and settings.problems == ()
+    config.write_text('[tui]\nthumbnails = "sometimes"\n')
+    settings = load_tui_settings(config)
+    assert settings.thumbnails is None
+    assert settings.problems == (
+        f"{config} [tui] thumbnails: must be true, false or \"auto\", not 'sometimes'",)

@@ -10,6 +10,15 @@ from airnef_tui.simulator import Simulator
 from airnef_tui.tui.app import AirnefApp
 from airnef_tui.app.camera_access import CameraAccess
 from airnef_tui.app.connect import ConnectionOptions
+from airnef_tui.tui.widgets.thumbnail import SSH_VARIABLES
+
+
+@pytest.fixture(autouse=True)
+def not_over_ssh(monkeypatch):
+    """The UI starts differently over SSH (no thumbnail); the tests say when they want that,
+    whether or not the suite itself runs in an SSH session."""
+    for name in SSH_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

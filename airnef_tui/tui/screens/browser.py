@@ -25,8 +25,9 @@ the width (see `browser_text`), never cut in the middle of a word.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -51,7 +52,7 @@ from airnef_tui.tui.screens.browser_companions import BrowserCompanions
 from airnef_tui.tui.screens.transfer import TransferResult, TransferScreen
 from airnef_tui.tui.widgets.file_list import FileList
 from airnef_tui.tui.widgets.preview_pane import NotReady, PreviewPane
-from airnef_tui.tui.widgets.thumbnail import ThumbnailPane
+from airnef_tui.tui.widgets.thumbnail import ThumbnailPane, shown_at_start
 
 NARROW_WIDTH = 100  # columns: below this the rename pane is a panel shown in the list's place
 HELP_HINT = " · ? all keys"
@@ -119,7 +120,7 @@ class BrowserScreen(BrowserCompanions, Screen):
 
     def _thumbnails_wanted(self) -> bool:
         settings = getattr(self.app, "settings", None)
-        return bool(getattr(settings, "thumbnails", True))
+        return shown_at_start(getattr(settings, "thumbnails", None), os.environ)
 
     def on_mount(self) -> None:
         self.query_one("#transfer-status", Static).display = False

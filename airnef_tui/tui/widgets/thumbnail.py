@@ -20,11 +20,16 @@ Wiring (the browser's part):
 
 `enabled` is the user's choice; the pane also hides itself while the terminal is narrower than
 `min_terminal_width` (0: never), and fetches nothing while hidden.
+
+Why "auto" starts hidden over SSH: a new picture is 10-15 KB of colour codes, twenty times what
+the list writes for a cursor move, and SSH is where those bytes cost (a Pi beside the camera,
+reached over a phone's link). One key (ctrl+t) shows it; `thumbnails = true` always does.
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from itertools import groupby
 
 from rich.color import Color
@@ -44,6 +49,14 @@ DEBOUNCE = 0.15  # seconds the cursor rests before the pane draws or fetches
 MIN_TERMINAL_WIDTH = 100  # columns: below this the list needs every one of them
 UNDECODABLE = "Thumbnail not readable"
 HALF_BLOCK = "▀"
+SSH_VARIABLES = ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT")  # set by sshd for the session
+
+
+def shown_at_start(setting: bool | None, environment: Mapping[str, str]) -> bool:
+    """The config's `thumbnails` (None: "auto") for a UI started with `environment`."""
+    if setting is not None:
+        return setting
+    return not any(environment.get(name) for name in SSH_VARIABLES)
 
 
 def half_block_strips(pixels: list[list[tuple[int, int, int]]], width: int,
