@@ -76,6 +76,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--demo", action="store_true",
                         help="start the UI connected to a built-in simulated camera")
+    parser.add_argument("--demo-shoot-every", metavar="SECONDS", dest="demo_shoot_every",
+                        help="with --demo: the simulated camera takes a new photo every "
+                             "SECONDS, for watch mode (`w`) to download (default: 30; "
+                             "0: never)")
     parser.add_argument("--camera", metavar="HOST[:PORT]",
                         help="start the UI straight on this camera's files (default: the "
                              "discovery screen, which finds cameras on the network)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import os
 import sys
 from dataclasses import replace
@@ -130,6 +131,26 @@ def with_keymap_problems(settings: TuiSettings) -> TuiSettings:
     return replace(settings, problems=settings.problems + tuple(problems))
 
 
+def demo_shoot_every(text: str | None, *, demo: bool) -> float | None:
+    """Seconds between the demo camera's shots (None: never), from `--demo-shoot-every`, which
+    lets a person, or a test, see watch mode work without waiting the default 30 s. Only the
+    demo has a camera that shoots, so the option alone is a mistake, not something to ignore.
+    UsageError for a bad value."""
+    if text is None:
+        from airnef_tui.tui.demo import DEMO_SHOOT_EVERY
+
+        return DEMO_SHOOT_EVERY
+    if not demo:
+        raise UsageError("--demo-shoot-every needs --demo (only the demo camera shoots)")
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (seconds >= 0 and math.isfinite(seconds)):
+        raise UsageError(f"--demo-shoot-every {text!r}: not a number of seconds (0: never)")
+    return seconds or None
+
+
 def output_folder(option: Path | None, settings: TuiSettings) -> Path:
     """Where the UI downloads to: -o, else config.toml's `output`, else the current folder."""
     return option or settings.output or Path.cwd()
@@ -144,6 +165,7 @@ def run_tui(args: argparse.Namespace) -> int:
     try:
         address = parse_address(camera) if camera else None
         scope = scope_from(getattr(args, "tui_interfaces", None))
+        shoot_every = demo_shoot_every(getattr(args, "demo_shoot_every", None), demo=demo)
         # Read before the demo points AIRNEF_TUI_HOME elsewhere: presets are the user's own.
         settings = startup_settings(args, paths.config_path())
     except ValueError as error:
@@ -158,14 +180,15 @@ def run_tui(args: argparse.Namespace) -> int:
 
     settings = with_keymap_problems(settings)
     if demo:
-        return _run_demo(output_dir, settings)
+        return _run_demo(output_dir, settings, shoot_every)
     output_dir = output_folder(output_dir, settings)
     if address is not None:
         return _run(AirnefApp(CameraAccess(address), output_dir, settings=settings))
     return _run(AirnefApp(None, output_dir, scope=scope, settings=settings))
 
 
-def _run_demo(output_dir: Path | None, settings: TuiSettings) -> int:
+def _run_demo(output_dir: Path | None, settings: TuiSettings,
+              shoot_every: float | None) -> int:
     """The demo camera advertises itself on loopback and discovery looks only there, so the
     first screen shows it within a second, as a real camera would appear. Its downloads go to
     -o or a temporary folder, never to config.toml's `output`: a demo must not fill a real
@@ -174,7 +197,7 @@ def _run_demo(output_dir: Path | None, settings: TuiSettings) -> int:
     from airnef_tui.tui.app import AirnefApp
     from airnef_tui.tui.demo import DEMO_NOTE, DemoCamera
 
-    with DemoCamera(output_dir=output_dir) as simulated:
+    with DemoCamera(output_dir=output_dir, shoot_every=shoot_every) as simulated:
         assert simulated.output_dir is not None
         sighting = simulated.sighting
         app = AirnefApp(None, simulated.output_dir, scope=Scope(("127.0.0.1",)),

@@ -172,3 +172,43 @@ def test_the_readmes_example_config_is_read_without_a_problem():
     settings = with_keymap_problems(_settings())
     assert settings.problems == ()
     assert settings.preset == "date-folders" and settings.keys["presets.save"] == "f5"
+
+
+# -- --demo-shoot-every --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--demo-shoot-every", "2"], "airnef-tui: --demo-shoot-every needs --demo"),
+    (["--demo", "--demo-shoot-every", "-1"], "airnef-tui: --demo-shoot-every '-1': not a number "
+                                             "of seconds (0: never)"),
+    (["--demo", "--demo-shoot-every", "soon"], "airnef-tui: --demo-shoot-every 'soon': not a "
+                                               "number of seconds"),
+    (["--demo", "--demo-shoot-every", "nan"], "airnef-tui: --demo-shoot-every 'nan': not a "
+                                              "number of seconds"),
+    (["--demo", "--demo-shoot-every", "inf"], "airnef-tui: --demo-shoot-every 'inf': not a "
+                                              "number of seconds"),
+])
+def test_a_bad_demo_shoot_every_is_one_line_and_exit_2_before_the_ui(capsys, argv, message):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(message) and captured.err.count("\n") == 1
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    (None, 30.0), ("2", 2.0), ("0.5", 0.5), ("0", None),
+])
+def test_demo_shoot_every_sets_how_often_the_demo_camera_shoots(text, seconds):
+    """0 is a card that stays as it is (a still demo, for screenshots or a slow link)."""
+    from airnef_tui.tui.launch import demo_shoot_every
+
+    assert demo_shoot_every(text, demo=True) == seconds
+    assert DemoCamera(shoot_every=seconds).config.shoot_every == seconds
+
+
+def test_the_help_says_what_demo_shoot_every_does(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--demo-shoot-every SECONDS with --demo: the simulated camera takes a new photo " \
+           "every SECONDS, for watch mode (`w`) to download (default: 30; 0: never)" in help_text
