@@ -53,6 +53,7 @@ from airnef_tui.tui.screens.transfer import TransferResult, TransferScreen
 from airnef_tui.tui.widgets.file_list import FileList
 from airnef_tui.tui.widgets.preview_pane import NotReady, PreviewPane
 from airnef_tui.tui.widgets.thumbnail import ThumbnailPane, shown_at_start
+from airnef_tui.tui.widgets.text_line import show_text
 
 NARROW_WIDTH = 100  # columns: below this the rename pane is a panel shown in the list's place
 HELP_HINT = " · ? all keys"
@@ -377,13 +378,13 @@ class BrowserScreen(BrowserCompanions, Screen):
         self._update_selection_status()  # range mode is said there
         file_list = self.query_one(FileList)
         summary = file_list.summary()
-        self.query_one("#file-header", Static).update(summary[:1].upper() + summary[1:])
+        show_text(self.query_one("#file-header", Static), summary[:1].upper() + summary[1:])
 
     def _update_selection_status(self) -> None:
         catalogue = self.catalogue
         status = self.query_one("#selection-status", Static)
         if catalogue is None:
-            status.update("")
+            show_text(status, "")
             return
         file_list = self.query_one(FileList)
         chosen = file_list.picker.selected
@@ -400,7 +401,7 @@ class BrowserScreen(BrowserCompanions, Screen):
         hints = (" · p rename pane" + HELP_HINT, HELP_HINT) if self.narrow else (HELP_HINT,)
         width = status.content_region.width
         text += next((hint for hint in hints if cell_len(text + hint) <= width), "")
-        status.update(text)
+        show_text(status, text)
 
     # -- downloading -----------------------------------------------------------------------------
 

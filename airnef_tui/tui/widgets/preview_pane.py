@@ -43,6 +43,7 @@ from airnef_tui.app.camera_access import Catalogue
 from airnef_tui.tui.widgets.preset_picker import PresetPicker, PresetRow, SavePresetScreen
 from airnef_tui.tui.widgets.preview_list import LEGEND, PreviewList
 from airnef_tui.tui.widgets.spec_field import SpecField
+from airnef_tui.tui.widgets.text_line import show_text
 
 DEBOUNCE_SECONDS = 0.08
 IF_EXISTS = "uniquename"  # as `get` defaults: an existing file is never overwritten
@@ -212,14 +213,14 @@ class PreviewPane(Vertical):
             self.model.set_specs(self._name_spec, self._dir_spec)
         self._files_changed = False
         preview.show(self.model, "" if self.catalogue is None else NOTHING_SELECTED)
-        self.query_one("#preview-status", Static).update(self._status())
+        show_text(self.query_one("#preview-status", Static), self._status())
         self._show_preset()
 
     def _read_output_dir(self) -> Path | None:
         text = self.query_one("#output", Input).value.strip()
         caption = self.query_one("#output-error", Static)
         caption.display = not text
-        caption.update("✗ choose a folder to download into" if not text else "")
+        show_text(caption, "✗ choose a folder to download into" if not text else "")
         return Path(text).expanduser().absolute() if text else None
 
     def _fresh_files(self) -> list[CameraFile]:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from airnef_tui.rename import CompiledSpec, SpecError, compile_optional
+from airnef_tui.tui.widgets.text_line import show_text
 
 ERROR_STYLE = "bold red underline"
 
@@ -96,12 +97,13 @@ class SpecField(Vertical):
 
     def _show_error(self, text: str) -> None:
         caption = self.query_one(".spec-error", Static)
+        span = None if self.error is None else (self.error.position, self.error.end)
         if self.error is None:
-            self._highlighter.span = None
-            caption.update("")
+            show_text(caption, "")
             caption.display = False
         else:
-            self._highlighter.span = (self.error.position, self.error.end)
-            caption.update(Text(error_caption(text, self.error)))  # no markup: specs hold [ ]
+            show_text(caption, Text(error_caption(text, self.error)))  # no markup: specs hold [ ]
             caption.display = True
-        self.input.refresh()
+        if span != self._highlighter.span:  # the underline moved: the field is drawn again
+            self._highlighter.span = span
+            self.input.refresh()
