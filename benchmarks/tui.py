@@ -2,21 +2,26 @@
 settle time per key, at 80×24 and 120×40 (issue 10, items 1 and 3).
 
 The app runs inside tmux (its own server socket, nothing shared with the user's), connected to a
-simulated Nikon of 10,000 files served by `airnef-tui simulate` on 127.0.0.1. tmux `pipe-pane`
+simulated Nikon of 10,000 files served by `airnef-tui simulate` on 127.0.0.1, with SSH_CONNECTION
+set as an SSH login sets it (so the thumbnail starts off, as it does for a user over SSH). tmux `pipe-pane`
 copies everything the app writes to a file: those are the bytes an SSH session carries. Keys
 go in with `send-keys`, paced: after each key the script waits until the pane has been quiet for
 QUIET seconds; the key's bytes are what was written meanwhile, its settle time the moment of the
 last write after the key was sent. Per key and size the median and the worst are printed.
 
     launch      shell exec → the first frame on screen (capture-pane polled every 10 ms)
-    listed      launch → "0 of 10000 selected" (the card listed; first run cold, then from the
-                object-info cache of the first run's home)
+    listed      launch → "0 of 10000 selected" (the card listed): first with an empty home
+                (every object asked), then again from that home's object-info cache
     Down        cursor one row down (goal: < 50 ms and < 1 KB)
+    Down ×10    ten Downs in one send-keys call, as keys held or sent in one SSH packet: the
+                bytes of all ten
     PageDown    one page down (every row changes: about one screen of text)
     space       tick the row under the cursor (few files selected)
     space 10k   untick/tick with 10,000 selected (the rename preview follows the selection)
-    spec key    a letter typed in the name spec with 10,000 selected (goal: < 50 ms; includes
-                the preview's 80 ms typing debounce)
+    spec key    a letter typed in the name spec with 10,000 selected (goal: < 50 ms)
+    thumb Down  (120×40, after ctrl+t) Down with the thumbnail shown: a paced key lets the
+                cursor rest, so each draws a new picture after the pane's 150 ms rest
+    thumb ×10   ten Downs at once with the thumbnail shown: one picture, where the cursor stops
 
 Run: .venv/bin/python benchmarks/tui.py [--files 10000] [--repeat 10]
 Not a test: the figures depend on the machine and its load.
@@ -40,6 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 QUIET = 0.25  # a pane silent this long has settled (the UI animates nothing)
 SIZES = ((80, 24), (120, 40))
+SSH = "192.0.2.10 50022 192.0.2.20 22"  # what sshd sets (documentation addresses, never used)
+THUMBNAIL_COLUMNS = 100  # the browser shows the thumbnail pane from this width
 
 
 class Tmux:
@@ -104,18 +111,19 @@ def quiet(pipe: Path) -> None:
     settle(pipe, pipe.stat().st_size, time.monotonic())
 
 
-def send(tmux: Tmux, pipe: Path, key: str) -> tuple[int, float, float]:
-    """One key: (bytes the app wrote for it, seconds to the first byte, seconds to settle)."""
+def send(tmux: Tmux, pipe: Path, *keys: str) -> tuple[int, float, float]:
+    """Keys in one send-keys call: (bytes the app wrote for them, seconds to the first byte,
+    seconds to settle)."""
     before = pipe.stat().st_size
     sent = time.monotonic()
-    tmux.run("send-keys", "-t", "bench", key)
+    tmux.run("send-keys", "-t", "bench", *keys)
     return settle(pipe, before, sent)
 
 
-def press(tmux: Tmux, pipe: Path, cost: KeyCost, key: str, times: int) -> None:
+def press(tmux: Tmux, pipe: Path, cost: KeyCost, keys: tuple[str, ...], times: int) -> None:
     quiet(pipe)
     for _ in range(times):
-        nbytes, first, seconds = send(tmux, pipe, key)
+        nbytes, first, seconds = send(tmux, pipe, *keys)
         cost.nbytes.append(nbytes)
         cost.firsts.append(first)
         cost.seconds.append(seconds)
@@ -141,8 +149,9 @@ def launch(tmux: Tmux, size: tuple[int, int], port: int, home: Path, work: Path
     pipe = work / f"pane-{width}x{height}-{time.monotonic_ns()}.bytes"
     started = work / "started"
     app = " ".join(shlex.quote(part) for part in [
-        "env", f"AIRNEF_TUI_HOME={home}", "TERM=xterm-256color", sys.executable, "-m",
-        "airnef_tui", "--camera", f"{HOST}:{port}", "-o", str(work / "out")])
+        "env", f"AIRNEF_TUI_HOME={home}", "TERM=xterm-256color", f"SSH_CONNECTION={SSH}",
+        sys.executable, "-m", "airnef_tui", "--camera", f"{HOST}:{port}", "-o",
+        str(work / "out")])
     # The shell notes when it hands over to Python; the pipe is attached while it waits.
     command = f"sleep 0.3; date +%s.%N > {shlex.quote(str(started))}; exec {app}"
     tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(width),
@@ -156,22 +165,33 @@ def launch(tmux: Tmux, size: tuple[int, int], port: int, home: Path, work: Path
     return pipe, first - began, listed - began
 
 
-def measure(tmux: Tmux, size: tuple[int, int], port: int, home: Path, work: Path,
-            repeat: int) -> tuple[float, float, list[KeyCost]]:
-    pipe, first, listed = launch(tmux, size, port, home, work)
-    costs = [KeyCost(name) for name in ("Down", "PageDown", "space", "space 10k", "spec key")]
-    down, page, space, space_all, spec = costs
-    press(tmux, pipe, down, "Down", repeat)
-    press(tmux, pipe, page, "PageDown", max(repeat // 2, 1))
-    press(tmux, pipe, space, "Space", repeat)
-    send(tmux, pipe, "a")  # everything selected
-    press(tmux, pipe, space_all, "Space", repeat)
-    send(tmux, pipe, "Tab")  # to the name spec
-    press(tmux, pipe, spec, "x", repeat)
+def leave(tmux: Tmux) -> None:
     tmux.run("send-keys", "-t", "bench", "C-q")
     time.sleep(0.5)
     tmux.run("kill-session", "-t", "bench", check=False)
-    return first, listed, costs
+
+
+def measure_keys(tmux: Tmux, pipe: Path, size: tuple[int, int], repeat: int) -> list[KeyCost]:
+    costs = []
+
+    def run(name: str, keys: tuple[str, ...], times: int) -> None:
+        costs.append(KeyCost(name))
+        press(tmux, pipe, costs[-1], keys, times)
+
+    run("Down", ("Down",), repeat)
+    run("Down ×10", ("Down",) * 10, max(repeat // 2, 1))
+    run("PageDown", ("PageDown",), max(repeat // 2, 1))
+    if size[0] >= THUMBNAIL_COLUMNS:
+        send(tmux, pipe, "C-t")  # thumbnail on
+        run("thumb Down", ("Down",), max(repeat // 2, 1))
+        run("thumb ×10", ("Down",) * 10, max(repeat // 2, 1))
+        send(tmux, pipe, "C-t")
+    run("space", ("Space",), repeat)
+    send(tmux, pipe, "a")  # everything selected
+    run("space 10k", ("Space",), repeat)
+    send(tmux, pipe, "Tab")  # to the name spec
+    run("spec key", ("x",), repeat)
+    return costs
 
 
 def main() -> None:
@@ -187,11 +207,16 @@ def main() -> None:
             home = work / "home"
             print(f"a simulated Nikon with {args.files:,} files; keys paced, "
                   f"settled after {QUIET * 1000:.0f} ms of quiet")
-            for number, size in enumerate(SIZES):
-                first, listed, costs = measure(tmux, size, port, home, work, args.repeat)
-                cache = "cold object-info cache" if number == 0 else "from the cache"
-                print(f"\n{size[0]}×{size[1]}: first frame {first * 1000:.0f} ms; "
-                      f"card listed {listed:.2f} s ({cache})")
+            for size in SIZES:
+                home = work / f"home-{size[0]}x{size[1]}"  # empty: the first listing is cold
+                pipe, first, cold = launch(tmux, size, port, home, work)
+                costs = measure_keys(tmux, pipe, size, args.repeat)
+                leave(tmux)
+                _, again, cached = launch(tmux, size, port, home, work)
+                leave(tmux)
+                print(f"\n{size[0]}×{size[1]}: first frame {first * 1000:.0f} ms "
+                      f"({again * 1000:.0f} ms the second time); card listed {cold:.2f} s "
+                      f"cold, {cached:.2f} s from the cache")
                 for cost in costs:
                     print("  " + cost.line())
     finally:
