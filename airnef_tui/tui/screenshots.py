@@ -194,7 +194,7 @@ async def show_help(pilot: Pilot) -> None:
 
 async def download_picked(pilot: Pilot, *, halfway: bool) -> TransferScreen:
     """`d` in the browser; wait until the download is `halfway` (or over), else until it ends
-    and its log has followed the last line."""
+    (its summary then stays as it is)."""
     app = pilot.app
     await pilot.press("d")
 
