@@ -17,6 +17,10 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# Most of a test's time is spent waiting on sockets and timeouts, not computing, so four workers
+# finish in about a third of the time even on two cores. Each has its own loopback network
+# (tests/conftest.py), or, where that is not allowed, the suite runs in one process.
+TEST_WORKERS = "4"
 VENV = ROOT / ".venv"
 STAMP = VENV / ".airnef-tui-installed"
 
@@ -24,7 +28,7 @@ USAGE = """usage: python3 dev.py COMMAND [ARGS...]
 
 commands:
   demo [ARGS...]    launch airnef-tui against a built-in simulated camera (airnef-tui --demo)
-  test [ARGS...]    run the test suite (ARGS go to pytest)
+  test [ARGS...]    run the test suite in 4 workers (ARGS go to pytest; -n 0: one process)
   run  ARGS...      run airnef-tui with ARGS inside the project's virtual environment
   bench NAME        run benchmarks/NAME.py inside the project's virtual environment
   venv              only create or update .venv/
@@ -75,7 +79,9 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         args = [python, "-m", "airnef_tui", "--demo", *rest]
     elif command == "test":
-        args = [python, "-m", "pytest", *rest]
+        chosen = any(arg.startswith(("-n", "--numprocesses")) for arg in rest)
+        workers = [] if chosen else ["-n", TEST_WORKERS]
+        args = [python, "-m", "pytest", *workers, *rest]
     elif command == "bench":
         if not rest:
             print("dev.py: bench needs a benchmark name, e.g. `python3 dev.py bench download`",

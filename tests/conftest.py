@@ -4,7 +4,11 @@ discovery stays on loopback."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +56,38 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if marker in item.keywords:
                 item.add_marker(skip)
+
+
+# Parallel workers (pytest-xdist's -n) each start in a network namespace of their own, so that
+# no worker's cameras, mDNS or SSDP reach another's loopback (tests/isolated_python.py). Where
+# namespaces are not allowed the suite runs in this one process instead, as before: correct,
+# only slower.
+ISOLATED_PYTHON = Path(__file__).with_name("isolated_python.py")
+
+
+def _isolation_refused() -> str | None:
+    """None when workers can have their own network, else why not (one line)."""
+    try:
+        result = subprocess.run([sys.executable, str(ISOLATED_PYTHON), "--check"],
+                                capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    return None if result.returncode == 0 else result.stderr.strip()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    workers = getattr(config.option, "tx", None)
+    if hasattr(config, "workerinput") or not workers:
+        return
+    if any(spec != "popen" for spec in workers):
+        return  # the user's own --tx: theirs to isolate
+    refused = _isolation_refused()
+    if refused is None:
+        python = shlex.join([sys.executable, str(ISOLATED_PYTHON), sys.executable])
+        config.option.tx = [f"popen//python={python}"] * len(workers)
+        return
+    print(f"tests: one process, not {len(workers)} workers: {refused}", file=sys.stderr)
+    config.option.numprocesses = 0
+    config.option.dist = "no"
+    config.option.tx = []
