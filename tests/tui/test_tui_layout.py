@@ -214,3 +214,24 @@ def test_the_camera_line_before_the_listing_names_the_address():
     facts = CameraFacts("192.168.1.1:15740", DEMO_NOTE)
     assert fit_camera_line(facts, 80).plain == f"{DEMO_NOTE} · Camera at 192.168.1.1:15740"
     assert fit_camera_line(facts, 40).plain == "Demo · Camera at 192.168.1.1:15740"
+
+
+async def test_the_hidden_panel_follows_the_selection_it_is_shown_with(start_camera, make_app):
+    """At 80 columns the rename panel is hidden while files are ticked; its preview is then
+    sized without a layout of the screen, so it must be right once `p` shows it."""
+    sim = start_camera(files=30)
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = await browser_with_files(pilot)
+        await pilot.press("a", "space", "down", "space")  # all but two
+        await pilot.pause(0.2)
+        ticked = len(browser.catalogue.files) - 2
+        assert not browser.query_one("#preview-side").display
+        await pilot.press("p")
+        await pilot.pause(0.2)
+        preview = browser.query_one(PreviewList)
+        assert preview.virtual_size.height == ticked
+        preview.scroll_end(animate=False)
+        await pilot.pause()
+        assert preview.max_scroll_y == ticked - preview.size.height > 0
+        assert preview_lines(pilot)[-1].startswith(f"{ticked} ")

@@ -19,6 +19,7 @@ from textual.strip import Strip
 from airnef_tui.rename.preview import PreviewModel, PreviewRow
 from airnef_tui.rename.spans import LITERAL, REPLACE, SANITIZED, SEPARATOR, SUFFIX
 from airnef_tui.rename.specifiers import SPECIFIERS
+from airnef_tui.tui.widgets.text_line import displayed
 
 ERROR_MARK = "✗"
 NOTE_MARK = "!"
@@ -56,7 +57,10 @@ class PreviewList(ScrollView, can_focus=True):
         self.placeholder = placeholder
         self._lines.clear()
         rows = len(model) if model is not None else 0
-        self.virtual_size = Size(0, max(rows, 1))
+        if displayed(self):
+            self.virtual_size = Size(0, max(rows, 1))
+        else:  # the hidden panel: showing it lays it out, so no layout (and repaint) now
+            self.set_reactive(PreviewList.virtual_size, Size(0, max(rows, 1)))
         if self.scroll_y > rows:
             self.scroll_to(y=0, animate=False)
         self.refresh()

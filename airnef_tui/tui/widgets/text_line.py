@@ -12,6 +12,7 @@ both skip the layout, which repaints every scrollbar on the screen (~700 bytes a
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 _SHOWN = "_airnef_shown_text"  # the content last given to the widget, kept on the widget
@@ -23,7 +24,7 @@ def show_text(widget: Static, content: str | Text) -> bool:
     if getattr(widget, _SHOWN, None) == content:
         return False
     setattr(widget, _SHOWN, content.copy() if isinstance(content, Text) else content)
-    widget.update(content, layout=_displayed(widget) and not _fixed_size(widget))
+    widget.update(content, layout=displayed(widget) and not _fixed_size(widget))
     return True
 
 
@@ -33,5 +34,7 @@ def _fixed_size(widget: Static) -> bool:
     return height is not None and height.is_cells and (width is None or not width.is_auto)
 
 
-def _displayed(widget: Static) -> bool:
+def displayed(widget: Widget) -> bool:
+    """Whether the widget and every container around it are shown (`display`, not scrolled
+    into view): only then can a change of its size move anything on screen."""
     return all(getattr(node, "display", True) for node in widget.ancestors_with_self)
