@@ -40,7 +40,6 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from airnef_tui.camera.catalogue import CameraFile
@@ -50,12 +49,13 @@ from airnef_tui.tui.widgets.file_rows import (
 )
 from airnef_tui.tui.widgets.in_order_keys import InOrderKeys
 from airnef_tui.tui.widgets.picking import Outcome, Picker
+from airnef_tui.tui.widgets.steady_scrollbars import SteadyScrollbars
 
 ROLES = ("check", "check-on", "done", "path", "size", "date", "title", "group", "group-count",
          "prompt", "empty", "cursor", "selected", "downloaded")
 
 
-class FileList(InOrderKeys, ScrollView, can_focus=True, inherit_bindings=False):
+class FileList(InOrderKeys, SteadyScrollbars, can_focus=True, inherit_bindings=False):
     """A multi-select list of camera files; `selected_indexes` are catalogue indexes."""
 
     BINDINGS = [

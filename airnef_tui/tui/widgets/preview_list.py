@@ -13,13 +13,13 @@ import posixpath
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from airnef_tui.rename.preview import PreviewModel, PreviewRow
 from airnef_tui.rename.spans import LITERAL, REPLACE, SANITIZED, SEPARATOR, SUFFIX
 from airnef_tui.rename.specifiers import SPECIFIERS
 from airnef_tui.tui.widgets.text_line import displayed
+from airnef_tui.tui.widgets.steady_scrollbars import SteadyScrollbars
 
 ERROR_MARK = "✗"
 NOTE_MARK = "!"
@@ -38,7 +38,7 @@ LEGEND = (
 CATEGORIES = ("capture", "download", "file", "camera", "counter", "context", "literal", "changed")
 
 
-class PreviewList(ScrollView, can_focus=True):
+class PreviewList(SteadyScrollbars, can_focus=True):
     COMPONENT_CLASSES = {
         *(f"preview-list--{category}" for category in CATEGORIES),
         "preview-list--rownum", "preview-list--note", "preview-list--error",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,7 @@ class PreviewPane(Vertical):
         self.query_one("#output-error").display = False
         self.query_one("#legend", Static).update(self._legend())
         self._apply()
+        self._watch_typing()
 
     @property
     def config_path(self) -> Path:
@@ -166,9 +168,21 @@ class PreviewPane(Vertical):
 
     # -- typing ----------------------------------------------------------------------------------
 
-    @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        if event.input.id == "output":
+    def _watch_typing(self) -> None:
+        """Follow each field's value as it is set, inside the key's own handling, rather than
+        through `Input.Changed`: that message arrives after the screen has drawn the typed
+        letter, so the preview went out a frame later (a paced spec keystroke settled in
+        ~55 ms at 120×40 instead of ~30)."""
+        for field in self.query(Input):
+            self.watch(field, "value", self._follower(field), init=False)
+
+    def _follower(self, field: Input) -> Callable[[], None]:
+        def typed() -> None:  # no parameters: Textual passes a watcher only what it asks for
+            self._typed(field)
+        return typed
+
+    def _typed(self, field: Input) -> None:
+        if field.id == "output":
             self._files_changed = True
         self._schedule()
 
