@@ -22,6 +22,8 @@ last write after the key was sent. Per key and size the median and the worst are
     thumb Down  (120×40, after ctrl+t) Down with the thumbnail shown: a paced key lets the
                 cursor rest, so each draws a new picture after the pane's 150 ms rest
     thumb ×10   ten Downs at once with the thumbnail shown: one picture, where the cursor stops
+    transfer    the demo's 40 files (65 MB over its 8 MB/s link) downloaded: bytes a second the
+                transfer screen writes while it runs, from its second second to the end
 
 Run: .venv/bin/python benchmarks/tui.py [--files 10000] [--repeat 10]
 Not a test: the figures depend on the machine and its load.
@@ -199,6 +201,33 @@ def measure_keys(tmux: Tmux, pipe: Path, size: tuple[int, int], repeat: int) -> 
     return costs
 
 
+def measure_transfer(tmux: Tmux, size: tuple[int, int], work: Path) -> str:
+    """The demo camera's whole card downloaded; what the transfer screen costs a second."""
+    width, height = size
+    pipe = work / f"transfer-{width}x{height}.bytes"
+    app = " ".join(shlex.quote(part) for part in [
+        "env", f"AIRNEF_TUI_HOME={work / f'demo-home-{width}'}", "TERM=xterm-256color",
+        f"SSH_CONNECTION={SSH}", sys.executable, "-m", "airnef_tui", "--demo",
+        "--demo-shoot-every", "0", "-o", str(work / f"demo-out-{width}")])
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(width),
+             "-y", str(height), "-c", str(REPO), app, ";",
+             "set-option", "-g", "window-size", "manual", ";",
+             "resize-window", "-t", "bench", "-x", str(width), "-y", str(height))
+    tmux.run("pipe-pane", "-o", "-t", "bench", f"cat >> {shlex.quote(str(pipe))}")
+    tmux.wait_for("demo camera", timeout=30)
+    tmux.run("send-keys", "-t", "bench", "Enter")
+    tmux.wait_for(" selected", timeout=30)
+    quiet(pipe)
+    tmux.run("send-keys", "-t", "bench", "a", "d")
+    time.sleep(1.0)  # the screen is drawn whole once: not what a running transfer costs
+    start, began = pipe.stat().st_size, time.monotonic()
+    tmux.wait_for("Done:", timeout=120, poll=0.05)
+    seconds = time.monotonic() - began
+    nbytes = pipe.stat().st_size - start
+    leave(tmux)
+    return f"transfer  {nbytes / seconds:>7,.0f} B/s over {seconds:.1f} s (the demo's 40 files)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
@@ -227,6 +256,8 @@ def main() -> None:
                       f"cold, {cached:.2f} s from the cache")
                 for cost in costs:
                     print("  " + cost.line())
+                tmux = next(servers)
+                print("  " + measure_transfer(tmux, size, work))
     finally:
         tmux.run("kill-server", check=False)
         simulator.terminate()

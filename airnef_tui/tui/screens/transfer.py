@@ -36,7 +36,9 @@ from airnef_tui.app.units import rate, size
 from airnef_tui.camera.catalogue import CameraFile
 from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.transfer.engine import LocalWriteError, RunStopped
-from airnef_tui.transfer.events import Event, FileStatus, RunFinished, Summary
+from airnef_tui.transfer.events import (
+    Event, FileProgress, FileStarted, FileStatus, RunFinished, Summary,
+)
 from airnef_tui.tui import transfer_report as report
 from airnef_tui.tui.messages import (
     FileAdvanced, FileBegan, FileEnded, LinkReconnecting, LinkRestored, NewShots, TransferBegan,
@@ -45,9 +47,11 @@ from airnef_tui.tui.messages import (
 from airnef_tui.tui.following_log import FollowingLog
 from airnef_tui.tui.transfer_report import RunKind, RunTally, shown_target
 from airnef_tui.tui.widgets.preview_pane import DownloadRequest
+from airnef_tui.tui.widgets.text_line import show_text
 
 LOG_LINES = 5000  # a whole card's worth of lines; older ones scroll away
 COUNTDOWN_TICK = 0.25  # seconds; the notice is rewritten only when its whole second changes
+PROGRESS_EVERY = 0.25  # seconds between redraws of the progress bars and the rate line
 STATUS_EVERY = 1.0  # seconds between progress reports to the browser while in the background
 ENDINGS = {TransferOutcome.COMPLETED: "finished", TransferOutcome.CANCELLED: "cancelled",
            TransferOutcome.STOPPED: "stopped"}
@@ -115,6 +119,10 @@ class TransferScreen(Screen[TransferResult]):
         self._progress = ""
         self._status_to: Screen | None = None
         self._last_status = 0.0
+        self._progress_shown_at = 0.0  # monotonic seconds of the last progress redraw
+        self._began: FileStarted | None = None  # a file begun but not yet shown
+        self._advanced: FileProgress | None = None  # the newest progress, shown or not
+        self._current_index = 0  # the file the current-file line shows
 
     @property
     def output_dir(self) -> Path:
@@ -232,20 +240,40 @@ class TransferScreen(Screen[TransferResult]):
         self._post_status(force=True)
 
     def on_file_began(self, message: FileBegan) -> None:
-        event = message.event
         self._clear_notice()
+        self._began = message.event
+        if time.monotonic() - self._progress_shown_at >= PROGRESS_EVERY:
+            self._show_current()  # else the next progress redraw shows it
+
+    def _show_current(self) -> None:
+        event, self._began = self._began, None
+        if event is None:
+            return
+        self._current_index = event.index
         resumed = f", continuing at {size(event.resume_from)}" if event.resume_from else ""
-        self.query_one("#current-label", Static).update(Text(
+        show_text(self.query_one("#current-label", Static), Text(
             f"[{event.index}/{self.tally.total}] {event.path} → "
             f"{shown_target(event.target, self.output_dir)} ({size(event.size)}{resumed})"))
         self.query_one("#current", ProgressBar).update(total=max(event.size, 1),
                                                        progress=event.resume_from)
 
     def on_file_advanced(self, message: FileAdvanced) -> None:
-        event = message.event
+        """Redrawn at most every PROGRESS_EVERY: a person reads no faster, and a card of small
+        files would otherwise redraw both bars for every file (~1 KB each over SSH)."""
         self._clear_notice()
-        self.query_one("#current", ProgressBar).update(total=max(event.size, 1),
-                                                       progress=event.done)
+        self._advanced = message.event
+        if time.monotonic() - self._progress_shown_at >= PROGRESS_EVERY:
+            self._show_progress()
+
+    def _show_progress(self) -> None:
+        self._progress_shown_at = time.monotonic()
+        self._show_current()
+        event = self._advanced
+        if event is None:
+            return
+        if event.index == self._current_index:  # not the file before the one shown
+            self.query_one("#current", ProgressBar).update(total=max(event.size, 1),
+                                                           progress=event.done)
         self.query_one("#overall", ProgressBar).update(total=max(event.run_total, 1),
                                                        progress=event.run_done)
         label = f"Overall: {size(event.run_done)} of {size(event.run_total)} · {rate(event.rate)}"
@@ -259,7 +287,7 @@ class TransferScreen(Screen[TransferResult]):
         self.tally.count(event)
         if event.status is FileStatus.DOWNLOADED:
             self.downloaded += 1
-        self.query_one(RichLog).write(report.file_line(event, self.output_dir))
+        self.query_one(FollowingLog).write_soon(report.file_line(event, self.output_dir))
         self._show_watching_if_idle()
         self._post_status(force=True)
 
@@ -310,7 +338,7 @@ class TransferScreen(Screen[TransferResult]):
 
     def _set_overall(self, text: str) -> None:
         self._progress = text
-        self.query_one("#overall-label", Static).update(text)
+        show_text(self.query_one("#overall-label", Static), text)
 
     def _header(self) -> Text:
         return report.header(self.tally, str(self.catalogue.camera), self.output_dir,
@@ -329,6 +357,8 @@ class TransferScreen(Screen[TransferResult]):
             return
         idle = self.tally.handled >= self.tally.total  # no file was in flight
         self.running, self.ended = False, message
+        self.query_one(FollowingLog).flush()  # every file's line before the summary
+        self._show_progress()  # where the run got to, not where the last redraw was
         self.ended_as = report.headline(self.tally, message, watched=self.watching, idle=idle)
         self.controls.set_watch(False)  # `w` from here starts watching afresh
         self._end_countdown()

@@ -1,0 +1,68 @@
+"""The transfer screen over a slow link: progress redrawn a few times a second whatever the
+engine reports, and log lines of fast files written together, yet nothing shown late or lost."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import App, ComposeResult
+from textual.widgets import ProgressBar
+
+from airnef_tui.tui.following_log import GATHER_SECONDS, FollowingLog
+from airnef_tui.tui.messages import FileAdvanced
+from airnef_tui.tui.screens.transfer import PROGRESS_EVERY, TransferScreen
+from tui_pilot import SIZE, browser_with_files, finished_transfer, wait_until
+
+
+async def test_progress_is_redrawn_a_few_times_a_second_and_ends_where_the_run_did(
+        start_camera, make_app, monkeypatch):
+    redraws: list[float] = []
+    reports: list[float] = []
+    show, advanced = TransferScreen._show_progress, TransferScreen.on_file_advanced
+
+    def counted_show(self):
+        redraws.append(time.monotonic())
+        show(self)
+
+    def counted_advance(self, message: FileAdvanced):
+        reports.append(time.monotonic())
+        advanced(self, message)
+
+    monkeypatch.setattr(TransferScreen, "_show_progress", counted_show)
+    monkeypatch.setattr(TransferScreen, "on_file_advanced", counted_advance)
+    sim = start_camera(files=10, rate=8 * 1024 * 1024)  # ~2 s of small files
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await browser_with_files(pilot)
+        await pilot.press("a", "d")
+        transfer = await finished_transfer(pilot, timeout=30)
+        assert len(reports) > len(redraws) > 2  # the engine reports more often
+        gaps = [later - earlier for earlier, later in zip(redraws, redraws[1:-1])]
+        assert min(gaps) >= PROGRESS_EVERY * 0.9  # (the last one is the run's end)
+        assert transfer.query_one("#overall", ProgressBar).percentage == 1.0
+        assert len(transfer.query_one(FollowingLog).lines) == len(transfer.catalogue.files)
+
+
+class OneLog(App):
+    def compose(self) -> ComposeResult:
+        yield FollowingLog(wrap=False, markup=False)
+
+
+async def test_lines_that_come_fast_are_written_together_in_order():
+    app = OneLog()
+    async with app.run_test(size=(40, 8)) as pilot:
+        log = app.query_one(FollowingLog)
+        await pilot.pause()
+        log.write_soon("one")
+        log.write_soon("two")
+        assert [line.text for line in log.lines] == []  # gathered, not yet written
+        log.write("now")  # written at once, after what was gathered
+        assert [line.text.rstrip() for line in log.lines] == ["one", "two", "now"]
+        log.write_soon("three")
+        await wait_until(pilot, lambda: len(log.lines) == 4, "the gathered line",
+                         timeout=GATHER_SECONDS * 4)
+        for number in range(20):
+            log.write_soon(f"line {number}")
+        log.flush()  # the run's end: everything, at once, scrolled to the newest
+        await pilot.pause()
+        assert log.lines[-1].text.rstrip() == "line 19"
+        assert log.scroll_y == log.max_scroll_y > 0
