@@ -136,8 +136,11 @@ class TransferScreen(Screen[TransferResult]):
         yield Static("", id="current-label")
         yield ProgressBar(total=1, show_eta=False, id="current")
         yield Static("", id="notice")
-        yield FollowingLog(max_lines=LOG_LINES, wrap=False, markup=False, auto_scroll=True,
-                           id="log")
+        # No minimum width: RichLog's default, 78 columns, is wider than an 80-column terminal
+        # leaves the log, and it drew a horizontal scrollbar, a cell at a time (~1.6 KB for
+        # each line written). A line longer than the log is cut at its edge.
+        yield FollowingLog(max_lines=LOG_LINES, wrap=False, min_width=1, markup=False,
+                           auto_scroll=True, id="log")
         yield Static("", id="summary")
         yield Footer()
 
