@@ -225,7 +225,7 @@ class TransferScreen(Screen[TransferResult]):
     def on_new_shots(self, message: NewShots) -> None:
         event = message.event
         self.tally.shots_found(event.total)
-        self.query_one(RichLog).write(Text(
+        self.query_one(FollowingLog).write_soon(Text(  # with its files' lines: one scroll
             f"★ {report.files(event.files)} new on the camera ({size(event.bytes)})",
             style="bold cyan"))
         self.query_one("#overall", ProgressBar).update(total=max(event.bytes, 1), progress=0)
