@@ -10,7 +10,8 @@ from textual.widgets import ProgressBar
 
 from airnef_tui.tui.following_log import GATHER_SECONDS, FollowingLog
 from airnef_tui.tui.messages import FileAdvanced
-from airnef_tui.tui.screens.transfer import PROGRESS_EVERY, TransferScreen
+from airnef_tui.tui.screens.transfer import TransferScreen
+from airnef_tui.tui.widgets.run_progress import PROGRESS_EVERY, RunProgress
 from tui_pilot import SIZE, browser_with_files, finished_transfer, wait_until
 
 
@@ -18,7 +19,7 @@ async def test_progress_is_redrawn_a_few_times_a_second_and_ends_where_the_run_d
         start_camera, make_app, monkeypatch):
     redraws: list[float] = []
     reports: list[float] = []
-    show, advanced = TransferScreen._show_progress, TransferScreen.on_file_advanced
+    show, advanced = RunProgress.show_latest, TransferScreen.on_file_advanced
 
     def counted_show(self):
         redraws.append(time.monotonic())
@@ -28,7 +29,7 @@ async def test_progress_is_redrawn_a_few_times_a_second_and_ends_where_the_run_d
         reports.append(time.monotonic())
         advanced(self, message)
 
-    monkeypatch.setattr(TransferScreen, "_show_progress", counted_show)
+    monkeypatch.setattr(RunProgress, "show_latest", counted_show)
     monkeypatch.setattr(TransferScreen, "on_file_advanced", counted_advance)
     sim = start_camera(files=10, rate=8 * 1024 * 1024)  # ~2 s of small files
     async with make_app(sim).run_test(size=SIZE) as pilot:

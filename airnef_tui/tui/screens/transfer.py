@@ -20,25 +20,22 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-import humanize
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, RichLog, Static
+from textual.widgets import Footer, RichLog, Static
 from textual.worker import Worker, WorkerState
 
 from airnef_tui.app.camera_access import CameraAccess, Catalogue
 from airnef_tui.app.picked_run import RunControls
-from airnef_tui.app.units import rate, size
+from airnef_tui.app.units import size
 from airnef_tui.camera.catalogue import CameraFile
 from airnef_tui.camera.errors import CameraError, Interrupted
 from airnef_tui.transfer.engine import LocalWriteError, RunStopped
-from airnef_tui.transfer.events import (
-    Event, FileProgress, FileStarted, FileStatus, RunFinished, Summary,
-)
+from airnef_tui.transfer.events import Event, FileStatus, RunFinished, Summary
 from airnef_tui.tui import transfer_report as report
 from airnef_tui.tui.messages import (
     FileAdvanced, FileBegan, FileEnded, LinkReconnecting, LinkRestored, NewShots, TransferBegan,
@@ -47,11 +44,10 @@ from airnef_tui.tui.messages import (
 from airnef_tui.tui.following_log import FollowingLog
 from airnef_tui.tui.transfer_report import RunKind, RunTally, shown_target
 from airnef_tui.tui.widgets.preview_pane import DownloadRequest
-from airnef_tui.tui.widgets.text_line import show_text
+from airnef_tui.tui.widgets.run_progress import RunProgress
 
 LOG_LINES = 5000  # a whole card's worth of lines; older ones scroll away
 COUNTDOWN_TICK = 0.25  # seconds; the notice is rewritten only when its whole second changes
-PROGRESS_EVERY = 0.25  # seconds between redraws of the progress bars and the rate line
 STATUS_EVERY = 1.0  # seconds between progress reports to the browser while in the background
 ENDINGS = {TransferOutcome.COMPLETED: "finished", TransferOutcome.CANCELLED: "cancelled",
            TransferOutcome.STOPPED: "stopped"}
@@ -116,13 +112,8 @@ class TransferScreen(Screen[TransferResult]):
         self._run_files: list[CameraFile] = []
         self._reconnect: tuple[int, int, str, float] | None = None
         self._countdown: Timer | None = None
-        self._progress = ""
         self._status_to: Screen | None = None
         self._last_status = 0.0
-        self._progress_shown_at = 0.0  # monotonic seconds of the last progress redraw
-        self._began: FileStarted | None = None  # a file begun but not yet shown
-        self._advanced: FileProgress | None = None  # the newest progress, shown or not
-        self._current_index = 0  # the file the current-file line shows
 
     @property
     def output_dir(self) -> Path:
@@ -131,10 +122,7 @@ class TransferScreen(Screen[TransferResult]):
     def compose(self) -> ComposeResult:
         yield Static("", id="transfer-title")
         yield Static("", id="options")
-        yield Static("Connecting…", id="overall-label")
-        yield ProgressBar(total=1, show_eta=False, id="overall")
-        yield Static("", id="current-label")
-        yield ProgressBar(total=1, show_eta=False, id="current")
+        yield RunProgress()
         yield Static("", id="notice")
         # No minimum width: RichLog's default, 78 columns, is wider than an 80-column terminal
         # leaves the log, and it drew a horizontal scrollbar, a cell at a time (~1.6 KB for
@@ -219,8 +207,8 @@ class TransferScreen(Screen[TransferResult]):
         event = message.event
         self.tally.fetch_bytes = event.bytes
         self.query_one("#transfer-title", Static).update(self._header())
-        self.query_one("#overall", ProgressBar).update(total=max(event.bytes, 1), progress=0)
-        self._set_overall(f"Overall: 0 B of {size(event.bytes)} to fetch")
+        self.query_one(RunProgress).restart(event.bytes, f"Overall: 0 B of {size(event.bytes)} "
+                                                          "to fetch")
 
     def on_new_shots(self, message: NewShots) -> None:
         event = message.event
@@ -228,8 +216,8 @@ class TransferScreen(Screen[TransferResult]):
         self.query_one(FollowingLog).write_soon(Text(  # with its files' lines: one scroll
             f"★ {report.files(event.files)} new on the camera ({size(event.bytes)})",
             style="bold cyan"))
-        self.query_one("#overall", ProgressBar).update(total=max(event.bytes, 1), progress=0)
-        self._set_overall(f"New shots: 0 B of {size(event.bytes)} to fetch")
+        self.query_one(RunProgress).restart(event.bytes, f"New shots: 0 B of {size(event.bytes)} "
+                                                          "to fetch")
         self._post_status(force=True)
 
     def on_watching_began(self, message: WatchingBegan) -> None:
@@ -243,47 +231,17 @@ class TransferScreen(Screen[TransferResult]):
         self._post_status(force=True)
 
     def on_file_began(self, message: FileBegan) -> None:
+        event = message.event
         self._clear_notice()
-        self._began = message.event
-        if time.monotonic() - self._progress_shown_at >= PROGRESS_EVERY:
-            self._show_current()  # else the next progress redraw shows it
-
-    def _show_current(self) -> None:
-        event, self._began = self._began, None
-        if event is None:
-            return
-        self._current_index = event.index
         resumed = f", continuing at {size(event.resume_from)}" if event.resume_from else ""
-        show_text(self.query_one("#current-label", Static), Text(
+        self.query_one(RunProgress).began(event, Text(
             f"[{event.index}/{self.tally.total}] {event.path} → "
             f"{shown_target(event.target, self.output_dir)} ({size(event.size)}{resumed})"))
-        self.query_one("#current", ProgressBar).update(total=max(event.size, 1),
-                                                       progress=event.resume_from)
 
     def on_file_advanced(self, message: FileAdvanced) -> None:
-        """Redrawn at most every PROGRESS_EVERY: a person reads no faster, and a card of small
-        files would otherwise redraw both bars for every file (~1 KB each over SSH)."""
         self._clear_notice()
-        self._advanced = message.event
-        if time.monotonic() - self._progress_shown_at >= PROGRESS_EVERY:
-            self._show_progress()
-
-    def _show_progress(self) -> None:
-        self._progress_shown_at = time.monotonic()
-        self._show_current()
-        event = self._advanced
-        if event is None:
-            return
-        if event.index == self._current_index:  # not the file before the one shown
-            self.query_one("#current", ProgressBar).update(total=max(event.size, 1),
-                                                           progress=event.done)
-        self.query_one("#overall", ProgressBar).update(total=max(event.run_total, 1),
-                                                       progress=event.run_done)
-        label = f"Overall: {size(event.run_done)} of {size(event.run_total)} · {rate(event.rate)}"
-        if event.eta is not None:
-            label += f" · {humanize.naturaldelta(event.eta)} left"
-        self._set_overall(label)
-        self._post_status()
+        if self.query_one(RunProgress).advanced(message.event):
+            self._post_status()
 
     def on_file_ended(self, message: FileEnded) -> None:
         event = message.event
@@ -340,8 +298,7 @@ class TransferScreen(Screen[TransferResult]):
             self._set_overall(report.watching_line(self.tally, self.controls.poll))
 
     def _set_overall(self, text: str) -> None:
-        self._progress = text
-        show_text(self.query_one("#overall-label", Static), text)
+        self.query_one(RunProgress).set_overall(text)
 
     def _header(self) -> Text:
         return report.header(self.tally, str(self.catalogue.camera), self.output_dir,
@@ -361,7 +318,7 @@ class TransferScreen(Screen[TransferResult]):
         idle = self.tally.handled >= self.tally.total  # no file was in flight
         self.running, self.ended = False, message
         self.query_one(FollowingLog).flush()  # every file's line before the summary
-        self._show_progress()  # where the run got to, not where the last redraw was
+        self.query_one(RunProgress).show_latest()  # where the run got to, at last
         self.ended_as = report.headline(self.tally, message, watched=self.watching, idle=idle)
         self.controls.set_watch(False)  # `w` from here starts watching afresh
         self._end_countdown()
@@ -413,7 +370,7 @@ class TransferScreen(Screen[TransferResult]):
         if not force and now - self._last_status < STATUS_EVERY:
             return
         self._last_status = now
-        text = report.status_line(self.tally, self._progress, running=self.running,
+        text = report.status_line(self.tally, self.query_one(RunProgress).line, running=self.running,
                                   title=self.ended_as if self.ended is not None else None)
         target.post_message(TransferStatus(
             self, text, running=self.running, watching=self.watching and self.running,
