@@ -219,10 +219,15 @@ def test_lifetime_numbers_count_up_per_camera_and_survive_a_reopen(history):
 def test_lifetime_numbers_are_unique_across_threads_with_their_own_connections():
     numbers: list[int] = []
     errors: list[BaseException] = []
-    start = threading.Barrier(4)
+    start = threading.Barrier(4, timeout=30)  # a thread that died must not hang the others
 
     def draw() -> None:
-        conn = open_database()
+        try:
+            conn = open_database()
+        except BaseException as exc:
+            errors.append(exc)
+            start.abort()
+            return
         try:
             history = History(conn)
             start.wait()
@@ -240,6 +245,29 @@ def test_lifetime_numbers_are_unique_across_threads_with_their_own_connections()
         thread.join()
     assert errors == []
     assert sorted(numbers) == list(range(1, 601))
+
+
+def test_a_new_database_opened_by_many_at_once_opens_for_all(tmp_path):
+    """SQLite refuses the switch to WAL at once ("database is locked", no busy wait) while
+    another connection is making the same new file; open_database waits as for any lock."""
+    for attempt in range(200):
+        path = tmp_path / f"fresh-{attempt}.sqlite3"
+        start = threading.Barrier(16, timeout=30)
+        errors: list[BaseException] = []
+
+        def open_together() -> None:
+            start.wait()
+            try:
+                open_database(path).close()
+            except BaseException as exc:  # report in the main thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_together) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [], f"attempt {attempt}"
 
 
 def test_lifetime_numbers_are_unique_across_processes():
