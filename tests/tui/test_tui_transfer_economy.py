@@ -4,10 +4,13 @@ engine reports, and log lines of fast files written together, yet nothing shown 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import ProgressBar
 
+from airnef_tui.transfer.events import FileProgress, FileStarted
 from airnef_tui.tui.following_log import GATHER_SECONDS, FollowingLog
 from airnef_tui.tui.messages import FileAdvanced
 from airnef_tui.tui.screens.transfer import TransferScreen
@@ -67,3 +70,30 @@ async def test_lines_that_come_fast_are_written_together_in_order():
         await pilot.pause()
         assert log.lines[-1].text.rstrip() == "line 19"
         assert log.scroll_y == log.max_scroll_y > 0
+
+
+class OneBlock(App):
+    def compose(self) -> ComposeResult:
+        yield RunProgress()
+
+
+def report(done: int, size: int = 1000) -> FileProgress:
+    return FileProgress(index=1, done=done, size=size, run_done=done, run_total=size,
+                        rate=1e6, eta=None)
+
+
+async def test_a_report_held_back_is_drawn_once_its_time_comes():
+    """Watching: a shot lands just after a redraw, then nothing happens for minutes; the bars
+    must not rest on the state before it."""
+    app = OneBlock()
+    async with app.run_test(size=(60, 6)) as pilot:
+        block = app.query_one(RunProgress)
+        bar = block.query_one("#overall", ProgressBar)
+        block.began(FileStarted(index=1, path="DCIM/DSC_0001.JPG", target=Path("x"), size=1000),
+                    Text("DSC_0001.JPG"))
+        assert block.advanced(report(100))  # drawn
+        assert not block.advanced(report(1000))  # too soon: held back
+        assert bar.percentage == 0.1
+        await pilot.pause(PROGRESS_EVERY * 2)
+        assert bar.percentage == 1.0
+        assert block.query_one("#current", ProgressBar).percentage == 1.0

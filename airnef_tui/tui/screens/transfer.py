@@ -224,8 +224,8 @@ class TransferScreen(Screen[TransferResult]):
         self.watching = True
         self.query_one("#transfer-title", Static).update(self._header())
         self.query_one(RichLog).write(Text(
-            f"Watching for new shots (every {message.event.poll:g} s, and at once when the camera "
-            "announces one)", style="cyan"))
+            f"Watching for new shots: every {message.event.poll:g} s, and when the camera "
+            "announces one", style="cyan"))  # short enough for an 80-column log
         self._show_options()
         self._show_watching_if_idle()
         self._post_status(force=True)

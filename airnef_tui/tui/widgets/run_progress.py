@@ -3,8 +3,9 @@
 Why paced: the engine reports progress up to ten times a second and a card of small files
 begins several files a second; redrawing both bars for each costs ~1 KB over SSH and shows
 nothing a person can read that fast. The block keeps the newest report and redraws at most every
-`PROGRESS_EVERY` seconds; `show_latest()` draws where the run got to (at its end, so the bars
-never stop short of it).
+`PROGRESS_EVERY` seconds, and draws a report it held back once that time is up, so the block
+never rests on a stale state (a shot downloaded while watching, then nothing for minutes).
+`show_latest()` draws at once (the run's end).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import humanize
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from airnef_tui.app.units import rate, size
@@ -34,6 +36,7 @@ class RunProgress(Vertical):
         self._began: tuple[FileStarted, Text] | None = None  # a file begun, not yet shown
         self._advanced: FileProgress | None = None  # the newest report, shown or not
         self._current_index = 0  # the file the current-file line shows
+        self._held: Timer | None = None  # draws what was held back, once it is time
 
     def compose(self) -> ComposeResult:
         yield Static("Connecting…", id="overall-label")
@@ -55,16 +58,22 @@ class RunProgress(Vertical):
         self._began = (event, label)
         if self._due():
             self._show_current()
+        else:
+            self._hold()
 
     def advanced(self, event: FileProgress) -> bool:
         """A progress report; whether the block was redrawn for it."""
         self._advanced = event
         if not self._due():
+            self._hold()
             return False
         self.show_latest()
         return True
 
     def show_latest(self) -> None:
+        if self._held is not None:
+            self._held.stop()
+            self._held = None
         self._shown_at = time.monotonic()
         self._show_current()
         event = self._advanced
@@ -82,6 +91,11 @@ class RunProgress(Vertical):
 
     def _due(self) -> bool:
         return time.monotonic() - self._shown_at >= PROGRESS_EVERY
+
+    def _hold(self) -> None:
+        if self._held is None:
+            wait = max(PROGRESS_EVERY - (time.monotonic() - self._shown_at), 0.0)
+            self._held = self.set_timer(wait, self.show_latest)
 
     def _show_current(self) -> None:
         began, self._began = self._began, None
