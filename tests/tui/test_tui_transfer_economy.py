@@ -97,3 +97,15 @@ async def test_a_report_held_back_is_drawn_once_its_time_comes():
         await pilot.pause(PROGRESS_EVERY * 2)
         assert bar.percentage == 1.0
         assert block.query_one("#current", ProgressBar).percentage == 1.0
+
+
+async def test_the_screens_own_line_is_not_overwritten_by_a_report_held_back():
+    app = OneBlock()
+    async with app.run_test(size=(60, 6)) as pilot:
+        block = app.query_one(RunProgress)
+        assert block.advanced(report(100))
+        assert not block.advanced(report(1000))  # held back
+        block.set_overall("Watching for new shots · 1 new so far")  # the screen, meanwhile
+        assert block.query_one("#overall", ProgressBar).percentage == 1.0  # bars caught up
+        await pilot.pause(PROGRESS_EVERY * 2)
+        assert block.line == "Watching for new shots · 1 new so far"

@@ -45,6 +45,15 @@ class RunProgress(Vertical):
         yield ProgressBar(total=1, show_eta=False, id="current")
 
     def set_overall(self, line: str) -> None:
+        """The screen's own words for the overall line ("watching…", the end). A report held
+        back is drawn first, bars only: drawn later, it would put its line over these."""
+        if self._held is not None:
+            self._held.stop()
+            self._held = None
+            self._draw_bars()
+        self._set_line(line)
+
+    def _set_line(self, line: str) -> None:
         self.line = line
         show_text(self.query_one("#overall-label", Static), line)
 
@@ -74,20 +83,27 @@ class RunProgress(Vertical):
         if self._held is not None:
             self._held.stop()
             self._held = None
+        event = self._draw_bars()
+        if event is None:
+            return
+        line = f"Overall: {size(event.run_done)} of {size(event.run_total)} · {rate(event.rate)}"
+        if event.eta is not None:
+            line += f" · {humanize.naturaldelta(event.eta)} left"
+        self._set_line(line)
+
+    def _draw_bars(self) -> FileProgress | None:
+        """The file in hand and both bars as the newest report has them; that report."""
         self._shown_at = time.monotonic()
         self._show_current()
         event = self._advanced
         if event is None:
-            return
+            return None
         if event.index == self._current_index:  # not the file before the one shown
             self.query_one("#current", ProgressBar).update(total=max(event.size, 1),
                                                            progress=event.done)
         self.query_one("#overall", ProgressBar).update(total=max(event.run_total, 1),
                                                        progress=event.run_done)
-        line = f"Overall: {size(event.run_done)} of {size(event.run_total)} · {rate(event.rate)}"
-        if event.eta is not None:
-            line += f" · {humanize.naturaldelta(event.eta)} left"
-        self.set_overall(line)
+        return event
 
     def _due(self) -> bool:
         return time.monotonic() - self._shown_at >= PROGRESS_EVERY
