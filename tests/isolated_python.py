@@ -5,6 +5,10 @@ parallel workers start through it (tests/conftest.py), so each has its own 127.0
 simulators, the mDNS and SSDP announcements and the discovery that listens for them stay inside
 one worker. Without it, a test that expects to find one camera would find its neighbours'.
 
+Its ephemeral ports stop below 55000: the tests bind Fujifilm's fixed port, 55740, which the
+kernel otherwise hands out now and then as the local port of an outgoing connection (the
+default range is 32768-60999), and the bind then fails with "address in use".
+
 As root only the network is unshared. Anyone else first enters a user namespace that maps
 their own uid and gid to themselves, which grants the capability to bring loopback up until
 the exec, and leaves the tests running as who they are (file permissions still apply).
@@ -27,6 +31,7 @@ CLONE_NEWNET = 0x40000000
 SIOCGIFFLAGS = 0x8913
 SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
+EPHEMERAL_PORTS = "32768 54999"
 
 
 def _unshare() -> None:
@@ -49,10 +54,19 @@ def _loopback_up() -> None:
         fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
 
 
+def _keep_fixed_ports_free() -> None:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", "w", encoding="ascii") as file:
+            file.write(EPHEMERAL_PORTS)
+    except OSError:
+        pass  # not allowed here (some user namespaces): the old range, the rare clash
+
+
 def main(argv: list[str]) -> int:
     try:
         _unshare()
         _loopback_up()
+        _keep_fixed_ports_free()
     except OSError as error:
         print(f"isolated_python: no network namespace here ({error.strerror or error})",
               file=sys.stderr)
