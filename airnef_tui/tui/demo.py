@@ -31,10 +31,11 @@ class DemoCamera:
 
     def __init__(self, *, files: int = DEMO_FILES, rate: float | None = DEMO_RATE,
                  output_dir: Path | None = None, advertise: bool = True,
-                 shoot_every: float | None = DEMO_SHOOT_EVERY) -> None:
+                 shoot_every: float | None = DEMO_SHOOT_EVERY, port: int = 0) -> None:
         """`shoot_every`: the demo camera takes a new photo that often, so that watch mode (`w`
-        on the transfer screen) shows a shot arriving; None for a card that stays as it is."""
-        self.config = SimulatorConfig(host="127.0.0.1", port=0, profile="nikon", files=files,
+        on the transfer screen) shows a shot arriving; None for a card that stays as it is.
+        `port`: 0 for any free one (the screenshots ask for PTP/IP's own, 15740)."""
+        self.config = SimulatorConfig(host="127.0.0.1", port=port, profile="nikon", files=files,
                                       rate=rate, advertise=advertise, shoot_every=shoot_every)
         self.simulator: Simulator | None = None
         self.chosen_output = output_dir  # -o: kept as given; else a fresh temporary folder

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import os
 import shutil
 import socket
@@ -63,9 +62,7 @@ def demo_camera(*, files: int = DEMO_FILES, rate: float | None = DEMO_RATE,
     """The demo's camera, not started, without new shots (a card that stays as it is), on
     `port`: PTP/IP's own port by default, where a real camera listens, so the screens show
     `127.0.0.1` as they would a camera's address, with no port that changes every run."""
-    demo = DemoCamera(files=files, rate=rate, shoot_every=None)
-    demo.config = dataclasses.replace(demo.config, port=port)
-    return demo
+    return DemoCamera(files=files, rate=rate, shoot_every=None, port=port)
 
 
 def port_if_free(port: int) -> int:
