@@ -28,10 +28,18 @@ async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str,
 
 
 async def browser_with_files(pilot: Pilot) -> BrowserScreen:
-    """Wait for the browser to list the card, and return it."""
+    """Wait for the browser to list the card, and for the list to be laid out (it is shown
+    when the card has been read, and has no width until the next layout: a row read in
+    between is cut to nothing, as a loaded machine showed), and return it."""
     app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen)
-                     and app.screen.catalogue is not None, "the card's files")
+
+    def listed() -> bool:
+        screen = app.screen
+        if not isinstance(screen, BrowserScreen) or screen.catalogue is None:
+            return False
+        return not screen.catalogue.files or screen.query_one(FileList).size.width > 0
+
+    await wait_until(pilot, listed, "the card's files")
     assert isinstance(app.screen, BrowserScreen)
     return app.screen
 
