@@ -144,23 +144,33 @@ def start_simulator(files: int) -> tuple[subprocess.Popen, int]:
     return process, int(line.rpartition(":")[2])
 
 
+def app_command(home: Path, *options: str) -> str:
+    """`airnef-tui OPTIONS` as a user over SSH starts it, with its own home."""
+    return " ".join(shlex.quote(part) for part in [
+        "env", f"AIRNEF_TUI_HOME={home}", "TERM=xterm-256color", f"SSH_CONNECTION={SSH}",
+        sys.executable, "-m", "airnef_tui", *options])
+
+
+def open_pane(tmux: Tmux, size: tuple[int, int], command: str, pipe: Path) -> None:
+    """A `size` session running `command`, everything it writes copied to `pipe`."""
+    width, height = size
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(width),
+             "-y", str(height), "-c", str(REPO), command, ";",
+             "set-option", "-g", "window-size", "manual", ";",
+             "resize-window", "-t", "bench", "-x", str(width), "-y", str(height))
+    tmux.run("pipe-pane", "-o", "-t", "bench", f"cat >> {shlex.quote(str(pipe))}")
+
+
 def launch(tmux: Tmux, size: tuple[int, int], port: int, home: Path, work: Path, files: int
            ) -> tuple[Path, float, float]:
     """Start the app in a fresh session; (pipe file, launch→first frame, launch→listed)."""
     width, height = size
     pipe = work / f"pane-{width}x{height}-{time.monotonic_ns()}.bytes"
     started = work / "started"
-    app = " ".join(shlex.quote(part) for part in [
-        "env", f"AIRNEF_TUI_HOME={home}", "TERM=xterm-256color", f"SSH_CONNECTION={SSH}",
-        sys.executable, "-m", "airnef_tui", "--camera", f"{HOST}:{port}", "-o",
-        str(work / "out")])
+    app = app_command(home, "--camera", f"{HOST}:{port}", "-o", str(work / "out"))
     # The shell notes when it hands over to Python; the pipe is attached while it waits.
     command = f"sleep 0.3; date +%s.%N > {shlex.quote(str(started))}; exec {app}"
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(width),
-             "-y", str(height), "-c", str(REPO), f"sh -c {shlex.quote(command)}", ";",
-             "set-option", "-g", "window-size", "manual", ";",
-             "resize-window", "-t", "bench", "-x", str(width), "-y", str(height))
-    tmux.run("pipe-pane", "-o", "-t", "bench", f"cat >> {shlex.quote(str(pipe))}")
+    open_pane(tmux, size, f"sh -c {shlex.quote(command)}", pipe)
     first = tmux.wait_for("", timeout=30)
     # The whole card: while it is read the list already works on what came, and says so with
     # a count of its own ("0 of 4000 selected").
@@ -203,17 +213,11 @@ def measure_keys(tmux: Tmux, pipe: Path, size: tuple[int, int], repeat: int) -> 
 
 def measure_transfer(tmux: Tmux, size: tuple[int, int], work: Path) -> str:
     """The demo camera's whole card downloaded; what the transfer screen costs a second."""
-    width, height = size
-    pipe = work / f"transfer-{width}x{height}.bytes"
-    app = " ".join(shlex.quote(part) for part in [
-        "env", f"AIRNEF_TUI_HOME={work / f'demo-home-{width}'}", "TERM=xterm-256color",
-        f"SSH_CONNECTION={SSH}", sys.executable, "-m", "airnef_tui", "--demo",
-        "--demo-shoot-every", "0", "-o", str(work / f"demo-out-{width}")])
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(width),
-             "-y", str(height), "-c", str(REPO), app, ";",
-             "set-option", "-g", "window-size", "manual", ";",
-             "resize-window", "-t", "bench", "-x", str(width), "-y", str(height))
-    tmux.run("pipe-pane", "-o", "-t", "bench", f"cat >> {shlex.quote(str(pipe))}")
+    width = size[0]
+    pipe = work / f"transfer-{width}x{size[1]}.bytes"
+    open_pane(tmux, size, app_command(work / f"demo-home-{width}", "--demo",
+                                      "--demo-shoot-every", "0", "-o",
+                                      str(work / f"demo-out-{width}")), pipe)
     tmux.wait_for("demo camera", timeout=30)
     tmux.run("send-keys", "-t", "bench", "Enter")
     tmux.wait_for(" selected", timeout=30)
